@@ -95,6 +95,7 @@ function install() {
 
 // Regenerating protobuf code and formatting must leave the tree as committed.
 function checkClean() {
+  mustPnpm(["exec", "buf", "lint"]);
   mustPnpm(["exec", "turbo", "run", "generate", "--force", "--output-logs=errors-only"]);
   mustPnpm(["exec", "biome", "format", "--write", "."]);
   const status = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: root, encoding: "utf8" });
@@ -114,7 +115,14 @@ function test(ci) {
   mkdirSync(reportDir, { recursive: true });
   const report = join(reportDir, "vitest-report.json");
   rmSync(report, { force: true });
-  const vitest = pnpm(["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  const vitest = pnpm([
+    "exec",
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+  ]);
 
   let passed = 0;
   let failed = 0;

@@ -1,5 +1,5 @@
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
-import { isReflectMap, isReflectMessage, reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
+import { isReflectMap, isReflectMessage, type ReflectMessage, reflect } from "@bufbuild/protobuf/reflect";
 
 /**
  * The encoding every hash and signature in P8e is taken over: fields in field-number order,

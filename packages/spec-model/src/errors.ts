@@ -1,5 +1,10 @@
 /** What went wrong in a spec-model operation. */
-export type SpecModelErrorCode = "invalid-address" | "invalid-uuid" | "invalid-name" | "unmappable-party-type" | "invalid-key";
+export type SpecModelErrorCode =
+  | "invalid-address"
+  | "invalid-uuid"
+  | "invalid-name"
+  | "unmappable-party-type"
+  | "invalid-key";
 
 const errorName = "SpecModelError";
 
@@ -14,7 +19,7 @@ export class SpecModelError extends Error {
   }
 
   /** Recognises a SpecModelError from any copy of this package. */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return isSpecModelError(value);
   }
 }

@@ -9,6 +9,8 @@
  * @module
  */
 
+export { toCanonicalBinary } from "./canonical.js";
+export { isSpecModelError, SpecModelError, type SpecModelErrorCode } from "./errors.js";
 export * from "./gen/io/provenance/scope/contract/common_pb.js";
 export * from "./gen/io/provenance/scope/contract/contract_pb.js";
 export * from "./gen/io/provenance/scope/contract/envelope_pb.js";
@@ -16,9 +18,7 @@ export * from "./gen/io/provenance/scope/contract/index_pb.js";
 export * from "./gen/io/provenance/scope/contract/public_key_pb.js";
 export * from "./gen/io/provenance/scope/contract/specification_pb.js";
 export * from "./gen/io/provenance/scope/contract/util_pb.js";
-
-export { toCanonicalBinary } from "./canonical.js";
-export { isSpecModelError, SpecModelError, type SpecModelErrorCode } from "./errors.js";
+export { publicKeyFromMessage, publicKeyToMessage, signingAndEncryptionKeys } from "./keys.js";
 export { MetadataAddress, type MetadataAddressKind, normalizeRecordName } from "./metadata-address.js";
 export { partyTypeFromChain, partyTypeToChain } from "./party-type.js";
 export { type ContractSpecId, contractSpecClassname, contractSpecId, contractSpecIdFromBytes } from "./spec-id.js";

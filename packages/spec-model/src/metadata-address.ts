@@ -1,4 +1,4 @@
-import { bech32Decode, bech32Encode, sha256 } from "@p8e/hashing-crypto";
+import { bech32Decode, bech32Encode, sha256, utf8ToBytes } from "@p8e/hashing-crypto";
 import { SpecModelError } from "./errors.js";
 import { uuidFromBytes, uuidToBytes } from "./uuid.js";
 
@@ -35,7 +35,11 @@ function infoOfKind(kind: MetadataAddressKind): KindInfo {
 }
 
 function invalid(message: string, cause?: unknown): SpecModelError {
-  return new SpecModelError("invalid-address", `invalid metadata address: ${message}`, cause === undefined ? {} : { cause });
+  return new SpecModelError(
+    "invalid-address",
+    `invalid metadata address: ${message}`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 // Go's unicode.IsSpace, which the chain's strings.TrimSpace uses. It differs from String.trim():
@@ -84,7 +88,7 @@ function nameHash(name: string): Uint8Array {
   if (typeof name !== "string") throw new SpecModelError("invalid-name", "a record name must be a string");
   const normalized = normalizeRecordName(name);
   if (normalized.length === 0) throw new SpecModelError("invalid-name", "a record name must not be empty or blank");
-  return sha256(new TextEncoder().encode(normalized)).subarray(0, 16);
+  return sha256(utf8ToBytes(normalized)).subarray(0, 16);
 }
 
 function concat(typeByte: number, ...parts: Uint8Array[]): Uint8Array {
@@ -161,7 +165,9 @@ export class MetadataAddress {
       throw invalid(`unknown type byte 0x${typeByte.toString(16).padStart(2, "0")}`);
     }
     if (bytes.length !== info.length) {
-      throw invalid(`incorrect length for a ${info.prefix} address (expected: ${info.length}, actual: ${bytes.length})`);
+      throw invalid(
+        `incorrect length for a ${info.prefix} address (expected: ${info.length}, actual: ${bytes.length})`,
+      );
     }
     return new MetadataAddress(bytes.slice(), info);
   }
@@ -177,11 +183,16 @@ export class MetadataAddress {
     try {
       decoded = bech32Decode(text);
     } catch (cause) {
-      throw invalid(`${JSON.stringify(text)} is not valid bech32: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+      throw invalid(
+        `${JSON.stringify(text)} is not valid bech32: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+      );
     }
     const address = MetadataAddress.fromBytes(decoded.bytes);
     if (decoded.prefix !== address.#info.prefix) {
-      throw invalid(`wrong bech32 prefix: expected ${address.#info.prefix} for type byte 0x0${address.#info.typeByte}, got ${decoded.prefix}`);
+      throw invalid(
+        `wrong bech32 prefix: expected ${address.#info.prefix} for type byte 0x0${address.#info.typeByte}, got ${decoded.prefix}`,
+      );
     }
     return address;
   }

@@ -1,6 +1,6 @@
+import { SpecModelError } from "./errors.js";
 import { PartyType } from "./gen/io/provenance/scope/contract/specification_pb.js";
 import { PartyType as ChainPartyType } from "./gen/provenance/metadata/v1/specification_pb.js";
-import { SpecModelError } from "./errors.js";
 
 // The roles both sides know share their numbers; 9 (the legacy MARKER) and the chain's GENERIC_*
 // roles have no counterpart, and NONE / UNSPECIFIED is never a role.

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { toCanonicalBinary } from "./canonical.js";
-import { DIMESchema } from "./gen/io/provenance/scope/encryption/encryption_pb.js";
 import { DefinitionSpec_Type } from "./gen/io/provenance/scope/contract/common_pb.js";
 import { ContractSpecSchema, PartyType } from "./gen/io/provenance/scope/contract/specification_pb.js";
+import { DIMESchema } from "./gen/io/provenance/scope/encryption/encryption_pb.js";
 import { contractSpecId, contractSpecIdFromBytes } from "./spec-id.js";
 
 const helloSpec = create(ContractSpecSchema, {
@@ -54,7 +54,11 @@ describe("contractSpecId()", () => {
   });
 
   it("changes when anything in the spec changes", () => {
-    const renamed = create(ContractSpecSchema, { ...helloSpec, functionSpecs: [{ funcName: "rename", invokerParty: PartyType.OWNER }] });
+    const renamed = create(ContractSpecSchema, {
+      definition: { name: "HelloWorld", type: DefinitionSpec_Type.FACT },
+      partiesInvolved: [PartyType.OWNER],
+      functionSpecs: [{ funcName: "rename", invokerParty: PartyType.OWNER }],
+    });
     expect(contractSpecId(renamed).uuid).not.toBe(contractSpecId(helloSpec).uuid);
   });
 

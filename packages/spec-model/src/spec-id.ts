@@ -1,6 +1,6 @@
-import { base64Encode, sha256 } from "@p8e/hashing-crypto";
-import { type ContractSpec, ContractSpecSchema } from "./gen/io/provenance/scope/contract/specification_pb.js";
+import { bytesToBase64, sha256 } from "@p8e/hashing-crypto";
 import { toCanonicalBinary } from "./canonical.js";
+import { type ContractSpec, ContractSpecSchema } from "./gen/io/provenance/scope/contract/specification_pb.js";
 import { MetadataAddress } from "./metadata-address.js";
 import { uuidFromBytes } from "./uuid.js";
 
@@ -30,5 +30,5 @@ export function contractSpecId(spec: ContractSpec): ContractSpecId {
 export function contractSpecIdFromBytes(encoded: Uint8Array): ContractSpecId {
   const hash = sha256(encoded).slice(0, 16);
   const uuid = uuidFromBytes(hash);
-  return { hash, hashBase64: base64Encode(hash), uuid, address: MetadataAddress.forContractSpecification(uuid) };
+  return { hash, hashBase64: bytesToBase64(hash), uuid, address: MetadataAddress.forContractSpecification(uuid) };
 }

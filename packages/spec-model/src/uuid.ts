@@ -27,7 +27,10 @@ export function uuidToBytes(text: string): Uint8Array {
  */
 export function uuidFromBytes(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 16) {
-    throw new SpecModelError("invalid-uuid", `a UUID is 16 bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
+    throw new SpecModelError(
+      "invalid-uuid",
+      `a UUID is 16 bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`,
+    );
   }
   let hex = "";
   for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");

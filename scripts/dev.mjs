@@ -70,10 +70,14 @@ function ensurePnpm() {
 }
 
 function pnpm(args, options) {
-  return run(process.execPath, [ensurePnpm(), ...args], {
+  const entry = ensurePnpm();
+  // turbo looks for a `pnpm` binary on PATH; the verified one lives next to its entry.
+  const pnpmBin = join(dirname(entry), "..", "..", ".bin");
+  return run(process.execPath, [entry, ...args], {
     ...options,
     env: {
       ...process.env,
+      PATH: `${pnpmBin}${process.platform === "win32" ? ";" : ":"}${process.env.PATH ?? ""}`,
       TURBO_TELEMETRY_DISABLED: "1",
       DO_NOT_TRACK: "1",
       // pnpm must not try to switch itself to another version: the pin is already verified.

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { createPublicKey, createVerify, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { abytes, describeType, isBytes } from "./asserts.js";
 import { base64ToBytes } from "./encoding.js";
@@ -51,8 +52,46 @@ export function sign(data: Uint8Array, privateKey: PrivateKeyInput): Uint8Array 
  * @throws {RangeError} when `publicKey` is not a valid 33- or 65-byte secp256k1 key.
  */
 export function verify(signature: Uint8Array | string, data: Uint8Array, publicKey: Uint8Array): boolean {
+  const key = verificationKey(publicKey);
+  const der = strictDer(signature);
+  if (der === undefined) return false;
+  return nodeVerify("sha512", abytes(data, "data"), key, der);
+}
+
+// Verification runs on OpenSSL, about three times faster than noble's here; it accepts high-S like
+// BouncyCastle. noble's strict DER parser runs first so that only canonical DER is ever accepted.
+function verificationKey(publicKey: Uint8Array): KeyObject {
   const point = pointFromBytes(publicKey, "publicKey").toBytes(false);
-  return verifySha512Digest(signature, sha512(abytes(data, "data")), point);
+  return createPublicKey({
+    key: {
+      kty: "EC",
+      crv: "secp256k1",
+      x: Buffer.from(point.subarray(1, 33)).toString("base64url"),
+      y: Buffer.from(point.subarray(33, 65)).toString("base64url"),
+    },
+    format: "jwk",
+  });
+}
+
+function strictDer(signature: Uint8Array | string): Uint8Array | undefined {
+  let der: Uint8Array;
+  if (typeof signature === "string") {
+    try {
+      der = base64ToBytes(signature);
+    } catch {
+      return undefined;
+    }
+  } else if (isBytes(signature)) {
+    der = signature;
+  } else {
+    throw new TypeError(`"signature" expected Uint8Array or base64 string, got ${describeType(signature)}`);
+  }
+  try {
+    secp256k1.Signature.fromBytes(der, "der");
+    return der;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -87,19 +126,20 @@ export function createSigner(privateKey: PrivateKeyInput): Signer {
 
 /** Starts a streaming SHA512withECDSA verification against `publicKey`. */
 export function createVerifier(publicKey: Uint8Array): Verifier {
-  const point = pointFromBytes(publicKey, "publicKey").toBytes(false);
-  let hash: Hash | undefined = sha512.create();
+  const key = verificationKey(publicKey);
+  let state: ReturnType<typeof createVerify> | undefined = createVerify("sha512");
   const verifier: Verifier = {
     update(data) {
-      if (hash === undefined) throw new Error("createVerifier: update() called after verify()");
-      hash.update(abytes(data, "data"));
+      if (state === undefined) throw new Error("createVerifier: update() called after verify()");
+      state.update(abytes(data, "data"));
       return verifier;
     },
     verify(signature) {
-      if (hash === undefined) throw new Error("createVerifier: verify() called twice");
-      const digest = hash.digest();
-      hash = undefined;
-      return verifySha512Digest(signature, digest, point);
+      if (state === undefined) throw new Error("createVerifier: verify() called twice");
+      const current = state;
+      state = undefined;
+      const der = strictDer(signature);
+      return der !== undefined && current.verify(key, der);
     },
   };
   return verifier;

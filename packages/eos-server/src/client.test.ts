@@ -1,0 +1,94 @@
+import { create } from "@bufbuild/protobuf";
+import { createEosClient, EosError } from "@p8e/eos-client";
+import { generateKeyPair } from "@p8e/hashing-crypto";
+import { HashRequestSchema } from "@p8e/spec-model/objectstore";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildPut,
+  newParty,
+  type Party,
+  pseudoRandomBytes,
+  startTestServer,
+  type TestServer,
+} from "./testdata/harness.js";
+
+let store: TestServer;
+const parties: Party[] = [];
+const party = () => {
+  const p = newParty(store.server.url);
+  parties.push(p);
+  return p;
+};
+
+beforeAll(async () => {
+  store = await startTestServer();
+});
+afterAll(async () => {
+  for (const p of parties) p.closeAll();
+  await store.stop();
+});
+
+describe("createEosClient()", () => {
+  it("puts and gets protobuf messages by the hash of their canonical encoding", async () => {
+    const alice = party();
+    const message = create(HashRequestSchema, { hash: new Uint8Array(32).fill(3), publicKey: alice.keys.publicKey });
+    const put = await alice.client.putMessage(HashRequestSchema, message);
+    const back = await alice.client.getMessage(HashRequestSchema, put.hashBase64);
+    expect(Buffer.from(back.publicKey).equals(Buffer.from(alice.keys.publicKey))).toBe(true);
+  });
+
+  it("refuses an object whose plaintext does not match the hash it was stored under", async () => {
+    const alice = party();
+    const put = await buildPut(alice.keys, new TextEncoder().encode("real content"));
+    const forged: Array<[string, Uint8Array]> = put.properties.map(([name, value]) => [
+      name,
+      name === "HASH" ? new Uint8Array(32).fill(1) : value,
+    ]);
+    await alice.client.putDime({ dime: put.dime, properties: forged, contentLength: put.contentLength });
+    const error = await alice.client.get(new Uint8Array(32).fill(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EosError);
+    expect((error as EosError).code).toBe("verification-failed");
+    expect((error as EosError).message).toMatch(/hash/);
+  });
+
+  it("refuses an object signed by someone other than the expected signer", async () => {
+    const alice = party();
+    const put = await alice.client.put(new TextEncoder().encode("signed by alice"));
+    const error = await alice.client
+      .get(put.hash, { expectedSigner: generateKeyPair().publicKey })
+      .catch((e: unknown) => e);
+    expect((error as EosError).code).toBe("verification-failed");
+  });
+
+  it("enforces deadlines", async () => {
+    const alice = party();
+    const put = await alice.client.put(pseudoRandomBytes(6 * 1024 * 1024, 2));
+    const error = await alice.client.get(put.hash, { timeoutMs: 1 }).catch((e: unknown) => e);
+    expect((error as EosError).code).toBe("deadline-exceeded");
+  });
+
+  it("retries calls that fail with UNAVAILABLE until the store is back", async () => {
+    const own = await startTestServer();
+    const keys = generateKeyPair();
+    const client = createEosClient({
+      baseUrl: own.server.url,
+      keys: { encryption: keys },
+      retries: 6,
+      retryDelayMs: 100,
+    });
+    try {
+      await client.put(new TextEncoder().encode("warm up"));
+      const port = own.server.port;
+      await own.server.close();
+      setTimeout(() => void own.restart({ port }), 300);
+      const put = await client.put(new TextEncoder().encode("after the outage"));
+      expect(new TextDecoder().decode(await client.get(put.hash))).toBe("after the outage");
+      const noRetry = createEosClient({ baseUrl: "http://127.0.0.1:9", keys: { encryption: keys }, retries: 0 });
+      await expect(noRetry.put(new Uint8Array(1))).rejects.toMatchObject({ code: "unavailable" });
+      noRetry.close();
+    } finally {
+      client.close();
+      await own.stop();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { backoffDelay } from "./replicator.js";
+import { newParty, type Party, pseudoRandomBytes, startTestServer, type TestServer } from "./testdata/harness.js";
+
+const parties: Party[] = [];
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const p of parties) p.closeAll();
+  for (const s of servers) await s.stop();
+});
+
+describe("backoffDelay()", () => {
+  it("doubles from the minimum, caps at the maximum and jitters within 50–100 %", () => {
+    expect(backoffDelay(0, 100, 10_000, () => 1)).toBe(100);
+    expect(backoffDelay(3, 100, 10_000, () => 1)).toBe(800);
+    expect(backoffDelay(3, 100, 10_000, () => 0)).toBe(400);
+    expect(backoffDelay(40, 100, 10_000, () => 1)).toBe(10_000);
+  });
+});
+
+describe("replication", () => {
+  it("pushes objects and mail to a remote that is down, then up, across a restart, without duplicates", async () => {
+    const fast = { minBackoffMs: 50, maxBackoffMs: 200 };
+    // Store B: Bob's and Carol's home. Register them, then take B down.
+    const b = await startTestServer({ replication: fast });
+    servers.push(b);
+    const bob = newParty(b.server.url);
+    const carol = newParty(b.server.url);
+    parties.push(bob, carol);
+    await bob.client.registerKey(bob.keys.publicKey);
+    await carol.client.registerKey(carol.keys.publicKey);
+    const bPort = b.server.port;
+    await b.server.close();
+
+    // Store A: Alice's home, which knows where Bob and Carol live.
+    const a = await startTestServer({ replication: fast });
+    servers.push(a);
+    const alice = newParty(a.server.url);
+    parties.push(alice);
+    await alice.client.registerKey(alice.keys.publicKey);
+    await alice.client.registerKey(bob.keys.publicKey, { url: `grpc://127.0.0.1:${bPort}` });
+    await alice.client.registerKey(carol.keys.publicKey, { url: `http://127.0.0.1:${bPort}` });
+
+    const data = pseudoRandomBytes(300_000, 11);
+    const shared = await alice.client.put(data, { audience: [bob.keys.publicKey, carol.keys.publicKey] });
+    const mail = await alice.client.sendMail(new TextEncoder().encode("please sign"), {
+      type: "FRAGMENT_REQUEST",
+      to: [bob.keys.publicKey],
+    });
+
+    // While B is down the queue is visible: pending pushes, the last error and the next try.
+    await expect
+      .poll(
+        async () =>
+          (await alice.client.replicationStatus()).remotes.find((r) => r.attempts > 0 && r.lastError !== undefined),
+        {
+          timeout: 5000,
+        },
+      )
+      .toBeDefined();
+    const down = await alice.client.replicationStatus();
+    const bobStatus = down.remotes.find((r) => Buffer.from(r.publicKey).equals(Buffer.from(bob.keys.publicKey)))!;
+    expect(bobStatus.pending).toBe(2);
+    expect(bobStatus.url).toBe(`grpc://127.0.0.1:${bPort}`);
+    expect(bobStatus.lastError).toMatch(/unavailable/);
+    expect(bobStatus.nextAttemptAt).toBeInstanceOf(Date);
+
+    // The queue survives a restart of A.
+    await a.restart();
+    await b.restart({ port: bPort });
+
+    await expect
+      .poll(async () => (await alice.client.replicationStatus()).remotes.map((r) => [r.pending, r.replicated]), {
+        timeout: 10_000,
+      })
+      .toEqual(
+        expect.arrayContaining([
+          [0, 2],
+          [0, 1],
+        ]),
+      );
+
+    // Bob reads the object and the mail from his own store, byte for byte.
+    expect(Buffer.from(await bob.client.get(shared.hash)).equals(data)).toBe(true);
+    const received = await bob.client.fetchMail();
+    expect(received.map((m) => m.uuid)).toHaveLength(1);
+    expect(Buffer.from(received[0]!.hash).equals(Buffer.from(mail.hash))).toBe(true);
+
+    // Two pushes of the same object (for Bob and for Carol) left one object on B.
+    const forBob = await bob.client.stat(shared.hash);
+    const forCarol = await carol.client.stat(shared.hash);
+    expect(forBob?.uuid).toBeDefined();
+    expect(forCarol?.uuid).toBe(forBob?.uuid);
+    // A replica is never replicated onwards from B.
+    expect((await bob.client.replicationStatus()).unrouted).toBe(0);
+  });
+
+  it("refuses replicas addressed to nobody local on the receiving store", async () => {
+    const a = await startTestServer({ replication: { minBackoffMs: 50, maxBackoffMs: 100 } });
+    const b = await startTestServer();
+    servers.push(a, b);
+    const alice = newParty(a.server.url);
+    const stranger = newParty(b.server.url);
+    parties.push(alice, stranger);
+    await alice.client.registerKey(alice.keys.publicKey);
+    await alice.client.registerKey(stranger.keys.publicKey, { url: b.server.url });
+    await alice.client.put(new TextEncoder().encode("unsolicited"), { audience: [stranger.keys.publicKey] });
+    await expect
+      .poll(async () => (await alice.client.replicationStatus()).remotes[0]?.lastError, { timeout: 5000 })
+      .toMatch(/permission-denied: .*registered as local/);
+  });
+});

@@ -1,0 +1,177 @@
+import { Code } from "@connectrpc/connect";
+import { createEosClient, type EosClient, EosError } from "@p8e/eos-client";
+import type { Logger } from "./logger.js";
+import { shortKey } from "./public-keys.js";
+import { SOURCE_REPLICATION, SOURCE_TYPE_KEY } from "./receive-put.js";
+import { storeUrl } from "./services/public-key-service.js";
+import type { ObjectStorage, ReplicationJob } from "./storage/object-storage.js";
+
+/** Options of {@link createReplicator}. */
+export interface ReplicatorOptions {
+  readonly storage: ObjectStorage;
+  readonly logger: Logger;
+  /** The store's own private key; it authenticates this store to the remotes. */
+  readonly nodePrivateKey: Uint8Array;
+  /** Pushes per round; default 32. */
+  readonly batchSize?: number;
+  /** First retry delay; default 1 s. */
+  readonly minBackoffMs?: number;
+  /** Longest retry delay; default 5 min. */
+  readonly maxBackoffMs?: number;
+  /** Longest sleep between rounds when nothing is due; default 30 s. */
+  readonly idleMs?: number;
+  /** Deadline of one push; default 10 min. */
+  readonly pushTimeoutMs?: number;
+}
+
+/** The background worker that drains the replication queue. */
+export interface Replicator {
+  start(): void;
+  /** Runs a round soon (new work was queued, or a route appeared). */
+  wake(): void;
+  /** Stops after the round in progress and closes the connections to remotes. */
+  stop(): Promise<void>;
+}
+
+/** The delay before try number `attempts + 1`: exponential from `min`, capped at `max`, with jitter in [50 %, 100 %]. */
+export function backoffDelay(attempts: number, min: number, max: number, random: () => number = Math.random): number {
+  const exponential = Math.min(max, min * 2 ** Math.min(attempts, 30));
+  return Math.round(exponential * (0.5 + random() / 2));
+}
+
+/**
+ * Pushes every queued (object, remote key) pair to the store registered for that key with an
+ * ordinary ObjectService.Put carrying the stored DIME, its properties and `SOURCE::TYPE:
+ * REPLICATION`, authenticated with the node key. Pushes to one remote run in order; remotes run in
+ * parallel. A failed push is retried with exponential backoff and jitter; a remote that is down
+ * (UNAVAILABLE, DEADLINE_EXCEEDED) defers all of its due pushes at once. The queue is in storage,
+ * so it survives restarts; the remote deduplicates on hash + audience, so a push repeated after a
+ * lost answer stores nothing twice.
+ */
+export function createReplicator(options: ReplicatorOptions): Replicator {
+  const { storage, logger } = options;
+  const batch = options.batchSize ?? 32;
+  const minBackoff = options.minBackoffMs ?? 1000;
+  const maxBackoff = options.maxBackoffMs ?? 5 * 60_000;
+  const idle = options.idleMs ?? 30_000;
+  const pushTimeout = options.pushTimeoutMs ?? 10 * 60_000;
+  const clients = new Map<string, EosClient>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  function clientFor(url: string): EosClient {
+    const base = storeUrl(url);
+    let client = clients.get(base);
+    if (client === undefined) {
+      client = createEosClient({ baseUrl: base, keys: { encryption: options.nodePrivateKey }, retries: 0 });
+      clients.set(base, client);
+    }
+    return client;
+  }
+
+  async function push(job: ReplicationJob): Promise<void> {
+    const object = await storage.getObject(job.objectUuid);
+    if (object === undefined) throw new Error(`object ${job.objectUuid} is missing`);
+    const properties: Array<[string, Uint8Array]> = Object.entries(object.properties)
+      .filter(([name]) => name !== SOURCE_TYPE_KEY)
+      .map(([name, value]) => [name, new Uint8Array(Buffer.from(value, "base64"))]);
+    properties.push([SOURCE_TYPE_KEY, new TextEncoder().encode(SOURCE_REPLICATION)]);
+    await clientFor(job.url).putDime({
+      dime: storage.readObject(object, 2_000_000),
+      properties,
+      contentLength: object.contentLength,
+      headerMetadata: { [SOURCE_TYPE_KEY]: SOURCE_REPLICATION },
+      timeoutMs: pushTimeout,
+    });
+  }
+
+  async function round(): Promise<void> {
+    const jobs = await storage.dueReplications(Date.now(), batch);
+    const byUrl = new Map<string, ReplicationJob[]>();
+    for (const job of jobs) byUrl.set(job.url, [...(byUrl.get(job.url) ?? []), job]);
+    await Promise.all(
+      [...byUrl.values()].map(async (queue) => {
+        for (const [i, job] of queue.entries()) {
+          if (stopped) return;
+          try {
+            await push(job);
+            await storage.replicationSucceeded(job.objectUuid, job.publicKey);
+            logger.info("replication.pushed", { object: job.objectUuid, key: shortKey(job.publicKey), url: job.url });
+          } catch (reason) {
+            const error = EosError.from(reason);
+            const message = `${error.code}: ${error.message}`;
+            const remoteDown = error.grpcCode === Code.Unavailable || error.grpcCode === Code.DeadlineExceeded;
+            // A remote that is down takes all of its due pushes with it; other failures are per object.
+            const failed = remoteDown ? queue.slice(i) : [job];
+            for (const item of failed) {
+              const next = Date.now() + backoffDelay(item.attempts, minBackoff, maxBackoff);
+              await storage.replicationFailed(item.objectUuid, item.publicKey, message, next);
+            }
+            logger.warn("replication.failed", {
+              object: job.objectUuid,
+              key: shortKey(job.publicKey),
+              url: job.url,
+              attempts: job.attempts + 1,
+              deferred: failed.length,
+              error: message,
+            });
+            if (remoteDown) return;
+          }
+        }
+      }),
+    );
+    if (jobs.length === batch) again = true;
+  }
+
+  async function loop(): Promise<void> {
+    try {
+      do {
+        again = false;
+        await round();
+      } while (again && !stopped);
+    } catch (error) {
+      logger.error("replication.round_failed", { error });
+    }
+    if (stopped) return;
+    const next = await storage.nextReplicationAt().catch(() => undefined);
+    const delay = next === undefined ? idle : Math.max(0, Math.min(idle, next - Date.now()));
+    schedule(delay);
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (running !== undefined) {
+        again = true;
+        return;
+      }
+      running = loop().finally(() => {
+        running = undefined;
+      });
+    }, delay);
+    timer.unref?.();
+  }
+
+  return {
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    wake() {
+      if (stopped) return;
+      if (running !== undefined) again = true;
+      else schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,664 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { EosServerError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type {
+  AckOutcome,
+  KeyRecord,
+  MailRecord,
+  NewObject,
+  ObjectStorage,
+  PutObjectResult,
+  ReplicationJob,
+  ReplicationStatus,
+  StagedBlob,
+  StoredObject,
+} from "./object-storage.js";
+
+/** Options of {@link createSqliteStorage}. */
+export interface SqliteStorageOptions {
+  /** Folder for `eos.sqlite`, `blobs/` and `tmp/`; created if missing. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS objects (
+  uuid TEXT PRIMARY KEY,
+  dime_uuid TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  unique_key TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  content_length INTEGER NOT NULL,
+  header BLOB NOT NULL,
+  body BLOB,
+  blob TEXT,
+  body_length INTEGER NOT NULL,
+  mail_type TEXT,
+  properties TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_blob ON objects (blob) WHERE blob IS NOT NULL;
+CREATE INDEX IF NOT EXISTS objects_hash ON objects (hash);
+CREATE TABLE IF NOT EXISTS object_keys (
+  hash TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  object_uuid TEXT NOT NULL REFERENCES objects (uuid),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (hash, public_key, object_uuid)
+);
+CREATE TABLE IF NOT EXISTS public_keys (
+  public_key TEXT PRIMARY KEY,
+  uuid TEXT NOT NULL,
+  url TEXT NOT NULL,
+  metadata BLOB,
+  registered_by TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mail (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  uuid TEXT NOT NULL UNIQUE,
+  object_uuid TEXT NOT NULL REFERENCES objects (uuid),
+  public_key TEXT NOT NULL,
+  message_type TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deliveries INTEGER NOT NULL DEFAULT 0,
+  acked_at INTEGER,
+  dead_at INTEGER,
+  dead_reason TEXT,
+  UNIQUE (object_uuid, public_key)
+);
+CREATE INDEX IF NOT EXISTS mail_pending ON mail (public_key, seq) WHERE acked_at IS NULL AND dead_at IS NULL;
+CREATE TABLE IF NOT EXISTS replication (
+  object_uuid TEXT NOT NULL REFERENCES objects (uuid),
+  public_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  last_error_at INTEGER,
+  replicated_at INTEGER,
+  PRIMARY KEY (object_uuid, public_key)
+);
+CREATE INDEX IF NOT EXISTS replication_due ON replication (next_attempt_at) WHERE replicated_at IS NULL;
+CREATE INDEX IF NOT EXISTS replication_key ON replication (public_key) WHERE replicated_at IS NULL;
+`;
+
+type Row = Record<string, SQLInputValue>;
+
+/**
+ * The embedded storage: SQLite (node:sqlite, WAL, synchronous=FULL) for metadata and small payloads,
+ * plus content-addressed blob files for large payloads. A blob is written to `tmp/`, fsynced, renamed
+ * to `blobs/<aa>/<sha256>` and its folder fsynced before the row that names it commits, so a
+ * committed row never points at a partial file. Commits are grouped: every write queued in one
+ * event-loop turn shares one transaction and one fsync.
+ */
+export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorage {
+  const { dataDir, logger } = options;
+  const blobDir = join(dataDir, "blobs");
+  const tmpDir = join(dataDir, "tmp");
+  mkdirSync(blobDir, { recursive: true });
+  // Whatever a crash left in tmp/ was never acknowledged.
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true });
+
+  const db = new DatabaseSync(join(dataDir, "eos.sqlite"));
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+  );
+  db.exec(schema);
+
+  const statements = new Map<string, StatementSync>();
+  const sql = (text: string): StatementSync => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+
+  const writes = createWriteBatcher(db, logger);
+  // Blob names renamed into place whose row has not committed yet: never delete these.
+  const pinned = new Map<string, number>();
+  const knownDirs = new Set<string>();
+
+  sweepOrphanBlobs();
+
+  function sweepOrphanBlobs(): void {
+    let removed = 0;
+    for (const prefix of readdirSync(blobDir)) {
+      for (const name of readdirSync(join(blobDir, prefix))) {
+        const referenced = sql("SELECT 1 FROM objects WHERE blob = ? LIMIT 1").get(name);
+        if (referenced === undefined) {
+          rmSync(join(blobDir, prefix, name), { force: true });
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) logger.warn("storage.orphan_blobs_removed", { count: removed });
+  }
+
+  function blobPath(name: string): string {
+    return join(blobDir, name.slice(0, 2), name);
+  }
+
+  async function stageBlob(): Promise<StagedBlob> {
+    const tmpPath = join(tmpDir, `${randomUUID()}.part`);
+    const handle: FileHandle = await open(tmpPath, "wx");
+    const hash = createHash("sha256");
+    let size = 0;
+    let state: "open" | "committed" | "discarded" = "open";
+    return {
+      get size() {
+        return size;
+      },
+      async write(bytes) {
+        if (state !== "open") throw new Error("staged blob is closed");
+        hash.update(bytes);
+        let offset = 0;
+        while (offset < bytes.length) {
+          const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+          offset += bytesWritten;
+        }
+        size += bytes.length;
+      },
+      async commit() {
+        if (state !== "open") throw new Error("staged blob is closed");
+        state = "committed";
+        await handle.sync();
+        await handle.close();
+        const name = hash.digest("hex");
+        const dir = join(blobDir, name.slice(0, 2));
+        if (!knownDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          await fsyncPath(blobDir);
+          knownDirs.add(dir);
+        }
+        pinned.set(name, (pinned.get(name) ?? 0) + 1);
+        await rename(tmpPath, join(dir, name));
+        await fsyncPath(dir);
+        return name;
+      },
+      async discard() {
+        if (state === "open") {
+          state = "discarded";
+          await handle.close().catch(() => {});
+          await unlink(tmpPath).catch(() => {});
+        }
+      },
+    };
+  }
+
+  function unpin(name: string): void {
+    const count = (pinned.get(name) ?? 1) - 1;
+    if (count <= 0) pinned.delete(name);
+    else pinned.set(name, count);
+  }
+
+  function rowToObject(row: Row): StoredObject {
+    return {
+      uuid: row.uuid as string,
+      dimeUuid: row.dime_uuid as string,
+      hash: row.hash as string,
+      owner: row.owner as string,
+      audience: JSON.parse(row.audience as string) as string[],
+      contentLength: row.content_length as number,
+      headerLength: row.header_length as number,
+      bodyLength: row.body_length as number,
+      blob: (row.blob as string | null) ?? undefined,
+      mailType: (row.mail_type as string | null) ?? undefined,
+      properties: JSON.parse(row.properties as string) as Record<string, string>,
+      createdAt: row.created_at as number,
+    };
+  }
+
+  const columnsOf = (alias: string) =>
+    [
+      "uuid",
+      "dime_uuid",
+      "hash",
+      "owner",
+      "audience",
+      "content_length",
+      "body_length",
+      "blob",
+      "mail_type",
+      "properties",
+      "created_at",
+    ]
+      .map((column) => `${alias}${column}`)
+      .concat(`length(${alias}header) AS header_length`)
+      .join(", ");
+  const objectColumns = columnsOf("");
+
+  function rowToMail(row: Row): MailRecord {
+    return {
+      seq: row.seq as number,
+      uuid: row.uuid as string,
+      objectUuid: row.object_uuid as string,
+      publicKey: row.public_key as string,
+      messageType: row.message_type as string,
+      createdAt: row.created_at as number,
+      deliveries: row.deliveries as number,
+      ackedAt: (row.acked_at as number | null) ?? undefined,
+      deadAt: (row.dead_at as number | null) ?? undefined,
+      deadReason: (row.dead_reason as string | null) ?? undefined,
+    };
+  }
+
+  function rowToKey(row: Row): KeyRecord {
+    return {
+      publicKey: row.public_key as string,
+      uuid: row.uuid as string,
+      url: row.url as string,
+      metadata: (row.metadata as Uint8Array | null) ?? undefined,
+      registeredBy: (row.registered_by as string | null) ?? undefined,
+      createdAt: row.created_at as number,
+      updatedAt: row.updated_at as number,
+    };
+  }
+
+  function insertObject(object: NewObject): PutObjectResult {
+    const uniqueKey = createHash("sha256")
+      .update(`${object.hash};${object.audience.join(";")}`)
+      .digest("hex");
+    const existing = sql(`SELECT ${objectColumns} FROM objects WHERE unique_key = ?`).get(uniqueKey);
+    if (existing !== undefined)
+      return { object: rowToObject(existing), created: false, mail: [], replicationQueued: 0 };
+    const now = Date.now();
+    const uuid = randomUUID();
+    sql(
+      `INSERT INTO objects (uuid, dime_uuid, hash, unique_key, owner, audience, content_length, header, body, blob, body_length, mail_type, properties, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      uuid,
+      object.dimeUuid,
+      object.hash,
+      uniqueKey,
+      object.owner,
+      JSON.stringify(object.audience),
+      object.contentLength,
+      object.header,
+      object.body.kind === "inline" ? object.body.bytes : null,
+      object.body.kind === "blob" ? object.body.name : null,
+      object.body.kind === "inline" ? object.body.bytes.length : object.body.size,
+      object.mailType ?? null,
+      JSON.stringify(object.properties),
+      now,
+    );
+    const insertKey = sql("INSERT INTO object_keys (hash, public_key, object_uuid, created_at) VALUES (?, ?, ?, ?)");
+    for (const key of object.audience) insertKey.run(object.hash, key, uuid, now);
+
+    const mail: MailRecord[] = [];
+    let replicationQueued = 0;
+    for (const key of object.audience) {
+      if (key === object.owner) continue;
+      const registration = sql("SELECT url FROM public_keys WHERE public_key = ?").get(key);
+      const isRemote = registration !== undefined && (registration.url as string) !== "";
+      const isLocal = registration !== undefined && !isRemote;
+      if (object.mailType !== undefined && !isRemote) {
+        const mailUuid = randomUUID();
+        const result = sql(
+          "INSERT INTO mail (uuid, object_uuid, public_key, message_type, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+        ).get(mailUuid, uuid, key, object.mailType, now);
+        mail.push(rowToMail(result!));
+      }
+      if (object.replicate && !isLocal) {
+        sql("INSERT INTO replication (object_uuid, public_key, created_at, next_attempt_at) VALUES (?, ?, ?, ?)").run(
+          uuid,
+          key,
+          now,
+          now,
+        );
+        replicationQueued++;
+      }
+    }
+    const stored = sql(`SELECT ${objectColumns} FROM objects WHERE uuid = ?`).get(uuid)!;
+    return { object: rowToObject(stored), created: true, mail, replicationQueued };
+  }
+
+  async function* readObject(object: StoredObject, chunkSize: number): AsyncGenerator<Uint8Array> {
+    const row = sql("SELECT header, body, blob FROM objects WHERE uuid = ?").get(object.uuid);
+    if (row === undefined) throw new EosServerError("not-found", `object ${object.uuid} is gone`);
+    const header = row.header as Uint8Array;
+    const body = row.body as Uint8Array | null;
+    const blob = row.blob as string | null;
+    if (blob === null) {
+      const whole = body === null ? header : concat(header, body);
+      for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
+      return;
+    }
+    let handle: FileHandle;
+    try {
+      handle = await open(blobPath(blob), "r");
+    } catch (cause) {
+      throw new EosServerError("storage-failure", `payload file of object ${object.uuid} cannot be opened`, { cause });
+    }
+    try {
+      // The first piece is the header followed by the start of the payload.
+      let pending: Uint8Array | undefined = header;
+      let position = 0;
+      for (;;) {
+        const want = chunkSize - (pending?.length ?? 0);
+        const buffer = new Uint8Array(Math.max(want, 0));
+        let filled = 0;
+        while (filled < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+          position += bytesRead;
+        }
+        const piece: Uint8Array =
+          pending === undefined ? buffer.subarray(0, filled) : concat(pending, buffer.subarray(0, filled));
+        pending = undefined;
+        if (piece.length > 0) yield piece;
+        if (filled < buffer.length) break;
+      }
+      if (position !== object.bodyLength) {
+        throw new EosServerError(
+          "storage-failure",
+          `payload file of object ${object.uuid} has ${position} bytes, expected ${object.bodyLength}`,
+        );
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const storage: ObjectStorage = {
+    stageBlob,
+    async putObject(object) {
+      try {
+        return await writes.run(() => insertObject(object));
+      } finally {
+        if (object.body.kind === "blob") unpin(object.body.name);
+      }
+    },
+    async releaseBlob(name) {
+      if (pinned.has(name)) return;
+      if (sql("SELECT 1 FROM objects WHERE blob = ? LIMIT 1").get(name) !== undefined) return;
+      await unlink(blobPath(name)).catch(() => {});
+    },
+    async findObject(hash, publicKey) {
+      const row = sql(
+        `SELECT ${columnsOf("o.")} FROM object_keys k JOIN objects o ON o.uuid = k.object_uuid
+         WHERE k.hash = ? AND k.public_key = ? ORDER BY o.created_at, o.rowid LIMIT 1`,
+      ).get(hash, publicKey);
+      return row === undefined ? undefined : rowToObject(row);
+    },
+    async hasHash(hash) {
+      return sql("SELECT 1 FROM objects WHERE hash = ? LIMIT 1").get(hash) !== undefined;
+    },
+    async getObject(uuid) {
+      const row = sql(`SELECT ${objectColumns} FROM objects WHERE uuid = ?`).get(uuid);
+      return row === undefined ? undefined : rowToObject(row);
+    },
+    readObject,
+    async getKey(publicKey) {
+      const row = sql("SELECT * FROM public_keys WHERE public_key = ?").get(publicKey);
+      return row === undefined ? undefined : rowToKey(row);
+    },
+    upsertKey(record) {
+      return writes.run(() => {
+        const now = Date.now();
+        sql(
+          `INSERT INTO public_keys (public_key, uuid, url, metadata, registered_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (public_key) DO UPDATE SET url = excluded.url, metadata = excluded.metadata, updated_at = excluded.updated_at`,
+        ).run(
+          record.publicKey,
+          randomUUID(),
+          record.url,
+          record.metadata ?? null,
+          record.registeredBy ?? null,
+          now,
+          now,
+        );
+        if (record.url === "") {
+          // A key served here needs no replication: what was queued for it is already here.
+          sql("UPDATE replication SET replicated_at = ? WHERE public_key = ? AND replicated_at IS NULL").run(
+            now,
+            record.publicKey,
+          );
+        } else {
+          // A (new) route: try the backlog for this key now.
+          sql(
+            "UPDATE replication SET next_attempt_at = ?, attempts = 0 WHERE public_key = ? AND replicated_at IS NULL",
+          ).run(now, record.publicKey);
+        }
+        return rowToKey(sql("SELECT * FROM public_keys WHERE public_key = ?").get(record.publicKey)!);
+      });
+    },
+    async pendingMail(publicKey, limit, afterSeq = 0) {
+      return sql(
+        "SELECT * FROM mail WHERE public_key = ? AND acked_at IS NULL AND dead_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+      )
+        .all(publicKey, afterSeq, limit)
+        .map(rowToMail);
+    },
+    markDelivered(uuids) {
+      if (uuids.length === 0) return Promise.resolve();
+      return writes.run(() => {
+        const update = sql("UPDATE mail SET deliveries = deliveries + 1 WHERE uuid = ?");
+        for (const uuid of uuids) update.run(uuid);
+      });
+    },
+    async getMail(uuid) {
+      const row = sql("SELECT * FROM mail WHERE uuid = ?").get(uuid);
+      return row === undefined ? undefined : rowToMail(row);
+    },
+    ackMail(uuid, keys) {
+      return writes.run((): AckOutcome => {
+        const row = sql("SELECT public_key, acked_at FROM mail WHERE uuid = ?").get(uuid);
+        if (row === undefined || (keys !== undefined && !keys.includes(row.public_key as string))) return "not-found";
+        if (row.acked_at !== null) return "already-acked";
+        sql("UPDATE mail SET acked_at = ? WHERE uuid = ?").run(Date.now(), uuid);
+        return "acked";
+      });
+    },
+    deadMail(uuid, reason) {
+      return writes.run(() => {
+        sql("UPDATE mail SET dead_at = ?, dead_reason = ? WHERE uuid = ? AND acked_at IS NULL").run(
+          Date.now(),
+          reason,
+          uuid,
+        );
+      });
+    },
+    requeueMail(uuid) {
+      return writes.run(() => {
+        sql("UPDATE mail SET dead_at = NULL, dead_reason = NULL WHERE uuid = ?").run(uuid);
+      });
+    },
+    async deadMailFor(publicKey, limit) {
+      return sql(
+        "SELECT * FROM mail WHERE public_key = ? AND dead_at IS NOT NULL AND acked_at IS NULL ORDER BY seq LIMIT ?",
+      )
+        .all(publicKey, limit)
+        .map(rowToMail);
+    },
+    async dueReplications(now, limit) {
+      return sql(
+        `SELECT r.object_uuid, r.public_key, r.attempts, k.url FROM replication r JOIN public_keys k ON k.public_key = r.public_key
+         WHERE r.replicated_at IS NULL AND r.next_attempt_at <= ? AND k.url <> '' ORDER BY r.next_attempt_at, r.created_at LIMIT ?`,
+      )
+        .all(now, limit)
+        .map(
+          (row): ReplicationJob => ({
+            objectUuid: row.object_uuid as string,
+            publicKey: row.public_key as string,
+            url: row.url as string,
+            attempts: row.attempts as number,
+          }),
+        );
+    },
+    replicationSucceeded(objectUuid, publicKey) {
+      return writes.run(() => {
+        sql(
+          "UPDATE replication SET replicated_at = ?, attempts = attempts + 1 WHERE object_uuid = ? AND public_key = ?",
+        ).run(Date.now(), objectUuid, publicKey);
+      });
+    },
+    replicationFailed(objectUuid, publicKey, error, nextAttemptAt) {
+      return writes.run(() => {
+        sql(
+          `UPDATE replication SET attempts = attempts + 1, last_error = ?, last_error_at = ?, next_attempt_at = ?
+           WHERE object_uuid = ? AND public_key = ? AND replicated_at IS NULL`,
+        ).run(error, Date.now(), nextAttemptAt, objectUuid, publicKey);
+      });
+    },
+    async nextReplicationAt() {
+      const row = sql(
+        `SELECT min(r.next_attempt_at) AS next FROM replication r JOIN public_keys k ON k.public_key = r.public_key
+         WHERE r.replicated_at IS NULL AND k.url <> ''`,
+      ).get();
+      return (row?.next as number | null) ?? undefined;
+    },
+    async replicationStatus(): Promise<ReplicationStatus> {
+      const remotes = sql(
+        `SELECT k.public_key, k.url,
+           (SELECT count(*) FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NULL) AS pending,
+           (SELECT count(*) FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NOT NULL) AS replicated,
+           (SELECT max(attempts) FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NULL) AS attempts,
+           (SELECT last_error FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NULL AND r.last_error IS NOT NULL
+              ORDER BY r.last_error_at DESC LIMIT 1) AS last_error,
+           (SELECT max(last_error_at) FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NULL) AS last_error_at,
+           (SELECT min(next_attempt_at) FROM replication r WHERE r.public_key = k.public_key AND r.replicated_at IS NULL) AS next_attempt_at
+         FROM public_keys k WHERE k.url <> '' ORDER BY k.public_key`,
+      )
+        .all()
+        .map((row) => ({
+          publicKey: row.public_key as string,
+          url: row.url as string,
+          pending: row.pending as number,
+          replicated: row.replicated as number,
+          attempts: (row.attempts as number | null) ?? 0,
+          lastError: (row.last_error as string | null) ?? undefined,
+          lastErrorAt: (row.last_error_at as number | null) ?? undefined,
+          nextAttemptAt: (row.next_attempt_at as number | null) ?? undefined,
+        }));
+      const unrouted = sql(
+        `SELECT count(*) AS n FROM replication r LEFT JOIN public_keys k ON k.public_key = r.public_key
+         WHERE r.replicated_at IS NULL AND k.public_key IS NULL`,
+      ).get();
+      return { remotes, unrouted: (unrouted?.n as number) ?? 0 };
+    },
+    async getMeta(name) {
+      const row = sql("SELECT value FROM meta WHERE name = ?").get(name);
+      return row === undefined ? undefined : (row.value as Uint8Array);
+    },
+    setMeta(name, value) {
+      return writes.run(() => {
+        sql("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(
+          name,
+          value,
+        );
+      });
+    },
+    async healthy() {
+      try {
+        sql("SELECT 1").get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await writes.drain();
+      db.close();
+    },
+  };
+  return storage;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+interface QueuedWrite {
+  readonly fn: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/** Runs queued writes in one transaction per event-loop turn, each inside its own savepoint. */
+function createWriteBatcher(db: DatabaseSync, logger: Logger) {
+  let queue: QueuedWrite[] = [];
+  let scheduled: Promise<void> | undefined;
+
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    scheduled = undefined;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      for (const item of batch)
+        item.reject(new EosServerError("storage-failure", "cannot start a transaction", { cause: error }));
+      return;
+    }
+    for (const item of batch) {
+      db.exec("SAVEPOINT w");
+      try {
+        const value = item.fn();
+        db.exec("RELEASE w");
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        db.exec("ROLLBACK TO w");
+        db.exec("RELEASE w");
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      db.exec("COMMIT");
+    } catch (error) {
+      logger.error("storage.commit_failed", { error });
+      try {
+        db.exec("ROLLBACK");
+      } catch {}
+      for (const item of batch) item.reject(new EosServerError("storage-failure", "commit failed", { cause: error }));
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  return {
+    run<T>(fn: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        scheduled ??= new Promise<void>((done) =>
+          setImmediate(() => {
+            flush();
+            done();
+          }),
+        );
+      });
+    },
+    async drain(): Promise<void> {
+      while (scheduled !== undefined) await scheduled;
+    },
+  };
+}

@@ -26,6 +26,7 @@ import {
   ObjectService,
   PublicKeyService,
 } from "@p8e/spec-model/objectstore";
+import { DimeOffload } from "./dime-offload.js";
 import { EosError } from "./eos-error.js";
 import { putRequests } from "./put-requests.js";
 import { WindowedSessionManager } from "./window-session-manager.js";
@@ -62,7 +63,15 @@ export interface EosClientOptions {
   readonly authenticate?: boolean;
   /** Largest message accepted from the server; default 64 MiB (mail comes back whole). */
   readonly readMaxBytes?: number;
+  /**
+   * Encrypt and decrypt objects of 256 KiB and more on a worker thread, overlapping the crypto with
+   * the network; default true. The worker starts with the client and stops on `close()`.
+   */
+  readonly cryptoWorker?: boolean;
 }
+
+/** Objects from this size on are encrypted and decrypted on the client's worker thread. */
+const OFFLOAD_MIN_BYTES = 256 * 1024;
 
 /** Per-call options. */
 export interface CallSettings {
@@ -267,6 +276,17 @@ export function createEosClient(options: EosClientOptions): EosClient {
   const retries = options.retries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const useAuth = options.authenticate ?? true;
+  const useWorker = options.cryptoWorker ?? true;
+  let offload: DimeOffload | undefined;
+  /** The crypto worker (started with the client, below); undefined when it is off or could not start. */
+  async function cryptoWorker(): Promise<DimeOffload | undefined> {
+    if (!useWorker) return undefined;
+    offload ??= new DimeOffload();
+    const worker = offload;
+    return (await worker.available) ? worker : undefined;
+  }
+  // Start it with the client, so that its start-up (loading the crypto code) is not paid by the first transfer.
+  void cryptoWorker();
   const sessions = new WindowedSessionManager(options.baseUrl, {
     pingIntervalMs: 30_000,
     idleConnectionTimeoutMs: 60_000,
@@ -376,12 +396,18 @@ export function createEosClient(options: EosClientOptions): EosClient {
     put: PutOptions,
   ): Promise<PutResult> {
     const source = put.onProgress === undefined ? data : counting(data, put.onProgress);
-    const dime = encryptDime(source, {
+    const starting = cryptoWorker();
+    const worker = data instanceof Uint8Array && data.length < OFFLOAD_MIN_BYTES ? undefined : await starting;
+    const encryptOptions = {
       owner: encryption.publicKey,
       audience: put.audience ?? [],
       metadata: put.metadata ?? {},
       signer: signing,
-    });
+    };
+    const dime =
+      worker === undefined
+        ? encryptDime(source, encryptOptions)
+        : worker.encrypt(source instanceof Uint8Array ? [source] : source, encryptOptions);
     const contentLength = data instanceof Uint8Array ? data.length : (put.contentLength ?? 0);
     const requests = putRequests(dime.stream, BigInt(contentLength), async () => {
       const result = await dime.result;
@@ -405,10 +431,21 @@ export function createEosClient(options: EosClientOptions): EosClient {
       await iterator.return?.();
       throw new EosError("protocol-violation", "Get stream did not start with a MultiStreamHeader");
     }
-    const { plaintext, verified, header } = await decryptDime(dimeBytes(iterator), encryption, {
+    const starting = cryptoWorker();
+    // The first data chunk names the plaintext length: small objects are decrypted right here.
+    const firstData = await iterator.next();
+    const chunk = firstData.done === true ? undefined : firstData.value.impl;
+    const length = chunk?.case === "chunk" ? Number(chunk.value.header?.contentLength ?? 0n) : 0;
+    const worker = length >= OFFLOAD_MIN_BYTES ? await starting : undefined;
+    const decryptOptions = {
       expectedHash: hash,
       ...(get.expectedSigner === undefined ? {} : { expectedSigner: get.expectedSigner }),
-    });
+    };
+    const { plaintext, verified, header } =
+      worker === undefined
+        ? await decryptDime(dimeBytes(iterator, firstData), encryption, decryptOptions)
+        : // Each data chunk is a view of its own network message, which nothing else reads: move, don't copy.
+          await worker.decrypt(dimeBytes(iterator, firstData), encryption.privateKey, decryptOptions, true);
     return {
       plaintext: get.onProgress === undefined ? plaintext : counting(plaintext, get.onProgress),
       verified,
@@ -664,6 +701,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
 
     close() {
       sessions.abort();
+      offload?.close();
     },
   };
   return client;
@@ -684,11 +722,16 @@ function hashBytes(hash: Uint8Array | string): Uint8Array {
   return bytes;
 }
 
-async function* dimeBytes(iterator: AsyncIterator<ChunkBidi>): AsyncGenerator<Uint8Array> {
+async function* dimeBytes(
+  iterator: AsyncIterator<ChunkBidi>,
+  first: IteratorResult<ChunkBidi>,
+): AsyncGenerator<Uint8Array> {
   let ended = false;
+  let pending: IteratorResult<ChunkBidi> | undefined = first;
   try {
     for (;;) {
-      const next = await iterator.next();
+      const next = pending ?? (await iterator.next());
+      pending = undefined;
       if (next.done === true) break;
       const message = next.value;
       if (message.impl.case !== "chunk")

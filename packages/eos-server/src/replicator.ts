@@ -65,7 +65,13 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     const base = storeUrl(url);
     let client = clients.get(base);
     if (client === undefined) {
-      client = createEosClient({ baseUrl: base, keys: { encryption: options.nodePrivateKey }, retries: 0 });
+      // Replicas are pushed as they are (putDime): no encryption, so no crypto worker.
+      client = createEosClient({
+        baseUrl: base,
+        keys: { encryption: options.nodePrivateKey },
+        retries: 0,
+        cryptoWorker: false,
+      });
       clients.set(base, client);
     }
     return client;

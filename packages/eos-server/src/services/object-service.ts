@@ -15,8 +15,12 @@ import { EosServerError, invalid, toConnectError } from "../errors.js";
 import { keyToBase64, shortKey } from "../public-keys.js";
 import { receivePut } from "../receive-put.js";
 
-/** Get answers in pieces of 1 MiB (upstream uses 2,000,000 bytes; readers accept any size). */
-export const GET_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Get answers in pieces of a little under 1 MiB (upstream uses 2,000,000 bytes; readers accept any
+ * size): protobuf's writer doubles its buffer, so a message of exactly 1 MiB of data would take a
+ * 2 MiB buffer, one just under takes 1 MiB.
+ */
+export const GET_CHUNK_BYTES = 1024 * 1024 - 64;
 const nilUuid = "00000000-0000-0000-0000-000000000000";
 
 /** ObjectService (upstream's Put and Get) over the store. */

@@ -208,6 +208,26 @@ export function Record<S extends DescMessage, const O extends RecordOptions = { 
 ): RecordDecorator<S, O> {
   const optional = options?.optional === true;
   const list = options?.list === true;
+  // On a method or a method parameter: the schema must be a message, and the constructor-only
+  // options are reported (but do not stop the declaration). False when nothing is to be recorded.
+  const checkMemberRecord = (owner: AnyClass, where: string): boolean => {
+    if (!isMessageSchema(schema)) {
+      problem(
+        owner,
+        "invalid-schema",
+        `@Record("${name}") on ${where}: ${describeSchema(schema)} is not a protobuf message schema`,
+      );
+      return false;
+    }
+    if (optional || list) {
+      problem(
+        owner,
+        "misplaced-decorator",
+        `@Record("${name}") on ${where}: "optional" and "list" apply to constructor records only`,
+      );
+    }
+    return true;
+  };
   const decorator = (target: unknown, propertyKey: unknown, third: unknown): void => {
     if (typeof third === "number") {
       if (propertyKey === undefined && typeof target === "function") {
@@ -231,21 +251,7 @@ export function Record<S extends DescMessage, const O extends RecordOptions = { 
       const owner = memberOwner("@Record", target, propertyKey);
       if (owner === undefined) return;
       const where = `${className(owner)}.${String(propertyKey)} parameter ${third}`;
-      if (!isMessageSchema(schema)) {
-        problem(
-          owner,
-          "invalid-schema",
-          `@Record("${name}") on ${where}: ${describeSchema(schema)} is not a protobuf message schema`,
-        );
-        return;
-      }
-      if (optional || list) {
-        problem(
-          owner,
-          "misplaced-decorator",
-          `@Record("${name}") on ${where}: "optional" and "list" apply to constructor records only`,
-        );
-      }
+      if (!checkMemberRecord(owner, where)) return;
       addParameter(declaredMethod(owner, propertyKey as string).parameters, third, {
         kind: "record",
         name,
@@ -258,21 +264,7 @@ export function Record<S extends DescMessage, const O extends RecordOptions = { 
     const owner = memberOwner("@Record", target, propertyKey);
     if (owner === undefined) return;
     const where = `${className(owner)}.${String(propertyKey)}`;
-    if (!isMessageSchema(schema)) {
-      problem(
-        owner,
-        "invalid-schema",
-        `@Record("${name}") on ${where}: ${describeSchema(schema)} is not a protobuf message schema`,
-      );
-      return;
-    }
-    if (optional || list) {
-      problem(
-        owner,
-        "misplaced-decorator",
-        `@Record("${name}") on ${where}: "optional" and "list" apply to constructor records only`,
-      );
-    }
+    if (!checkMemberRecord(owner, where)) return;
     const method = declaredMethod(owner, propertyKey as string);
     if (method.output !== undefined) {
       problem(owner, "duplicate-decorator", `@Record is declared twice on ${where}`);

@@ -467,27 +467,32 @@ function describeComponents(components: SessionIdComponents): string {
   return `{${scope} session_uuid:${components.sessionUuid}}`;
 }
 
+// An id given both embedded in the message and through its optional uuid field must agree; the
+// derived address is the one kept.
+function agreeingAddress(embedded: Uint8Array, derived: Uint8Array, mismatch: string): Uint8Array {
+  if (embedded.length > 0 && !equalBytes(embedded, derived)) throw plainError(mismatch);
+  return derived;
+}
+
 /** Applies WriteScope's scope_uuid and spec_uuid to the scope; idempotent. */
 export function convertWriteScope(msg: MsgWriteScopeRequest): void {
   if (msg.scope === undefined) return;
   if (msg.scopeUuid.length > 0) {
     const address = MetadataAddress.forScope(parseUuid(msg.scopeUuid, "scope uuid")).bytes;
-    if (msg.scope.scopeId.length > 0 && !equalBytes(msg.scope.scopeId, address)) {
-      throw plainError(
-        `msg.Scope.ScopeId [${addressString(msg.scope.scopeId)}] is different from the one created from msg.ScopeUuid [${msg.scopeUuid}]`,
-      );
-    }
-    msg.scope.scopeId = address;
+    msg.scope.scopeId = agreeingAddress(
+      msg.scope.scopeId,
+      address,
+      `msg.Scope.ScopeId [${addressString(msg.scope.scopeId)}] is different from the one created from msg.ScopeUuid [${msg.scopeUuid}]`,
+    );
     msg.scopeUuid = "";
   }
   if (msg.specUuid.length > 0) {
     const address = MetadataAddress.forScopeSpecification(parseUuid(msg.specUuid, "spec uuid")).bytes;
-    if (msg.scope.specificationId.length > 0 && !equalBytes(msg.scope.specificationId, address)) {
-      throw plainError(
-        `msg.Scope.SpecificationId [${addressString(msg.scope.specificationId)}] is different from the one created from msg.SpecUuid [${msg.specUuid}]`,
-      );
-    }
-    msg.scope.specificationId = address;
+    msg.scope.specificationId = agreeingAddress(
+      msg.scope.specificationId,
+      address,
+      `msg.Scope.SpecificationId [${addressString(msg.scope.specificationId)}] is different from the one created from msg.SpecUuid [${msg.specUuid}]`,
+    );
     msg.specUuid = "";
   }
 }
@@ -503,23 +508,21 @@ export function convertWriteSession(msg: MsgWriteSessionRequest): void {
       throw plainError(`invalid session id components: ${(error as Error).message}`);
     }
     if (address !== undefined) {
-      if (msg.session.sessionId.length > 0 && !equalBytes(msg.session.sessionId, address)) {
-        throw plainError(
-          `msg.Session.SessionId [${addressString(msg.session.sessionId)}] is different from the one created from msg.SessionIdComponents ${describeComponents(msg.sessionIdComponents)}`,
-        );
-      }
-      msg.session.sessionId = address;
+      msg.session.sessionId = agreeingAddress(
+        msg.session.sessionId,
+        address,
+        `msg.Session.SessionId [${addressString(msg.session.sessionId)}] is different from the one created from msg.SessionIdComponents ${describeComponents(msg.sessionIdComponents)}`,
+      );
     }
     msg.sessionIdComponents = undefined;
   }
   if (msg.specUuid.length > 0) {
     const address = MetadataAddress.forContractSpecification(parseUuid(msg.specUuid, "spec uuid")).bytes;
-    if (msg.session.specificationId.length > 0 && !equalBytes(msg.session.specificationId, address)) {
-      throw plainError(
-        `msg.Session.SpecificationId [${addressString(msg.session.specificationId)}] is different from the one created from msg.SpecUuid [${msg.specUuid}]`,
-      );
-    }
-    msg.session.specificationId = address;
+    msg.session.specificationId = agreeingAddress(
+      msg.session.specificationId,
+      address,
+      `msg.Session.SpecificationId [${addressString(msg.session.specificationId)}] is different from the one created from msg.SpecUuid [${msg.specUuid}]`,
+    );
     msg.specUuid = "";
   }
 }
@@ -535,12 +538,11 @@ export function convertWriteRecord(msg: MsgWriteRecordRequest): void {
       throw plainError(`invalid session id components: ${(error as Error).message}`);
     }
     if (address !== undefined) {
-      if (msg.record.sessionId.length > 0 && !equalBytes(msg.record.sessionId, address)) {
-        throw plainError(
-          `msg.Record.SessionId [${addressString(msg.record.sessionId)}] is different from the one created from msg.SessionIdComponents ${describeComponents(msg.sessionIdComponents)}`,
-        );
-      }
-      msg.record.sessionId = address;
+      msg.record.sessionId = agreeingAddress(
+        msg.record.sessionId,
+        address,
+        `msg.Record.SessionId [${addressString(msg.record.sessionId)}] is different from the one created from msg.SessionIdComponents ${describeComponents(msg.sessionIdComponents)}`,
+      );
       msg.sessionIdComponents = undefined;
     }
   }
@@ -548,12 +550,11 @@ export function convertWriteRecord(msg: MsgWriteRecordRequest): void {
     const uuid = parseUuid(msg.contractSpecUuid, "contract spec uuid");
     if (msg.record.name.trim().length === 0) throw plainError("empty record name");
     const address = MetadataAddress.forRecordSpecification(uuid, msg.record.name).bytes;
-    if (msg.record.specificationId.length > 0 && !equalBytes(msg.record.specificationId, address)) {
-      throw plainError(
-        `msg.Record.SpecificationId [${addressString(msg.record.specificationId)}] is different from the one created from msg.ContractSpecUuid [${msg.contractSpecUuid}] and msg.Record.Name [${msg.record.name}]`,
-      );
-    }
-    msg.record.specificationId = address;
+    msg.record.specificationId = agreeingAddress(
+      msg.record.specificationId,
+      address,
+      `msg.Record.SpecificationId [${addressString(msg.record.specificationId)}] is different from the one created from msg.ContractSpecUuid [${msg.contractSpecUuid}] and msg.Record.Name [${msg.record.name}]`,
+    );
     msg.contractSpecUuid = "";
   }
 }
@@ -565,12 +566,11 @@ function convertSpecUuid(
 ): boolean {
   if (spec === undefined || uuidText.length === 0) return false;
   const address = derive(parseUuid(uuidText, "spec uuid"));
-  if (spec.specificationId.length > 0 && !equalBytes(spec.specificationId, address)) {
-    throw plainError(
-      `msg.Specification.SpecificationId [${addressString(spec.specificationId)}] is different from the one created from msg.SpecUuid [${uuidText}]`,
-    );
-  }
-  spec.specificationId = address;
+  spec.specificationId = agreeingAddress(
+    spec.specificationId,
+    address,
+    `msg.Specification.SpecificationId [${addressString(spec.specificationId)}] is different from the one created from msg.SpecUuid [${uuidText}]`,
+  );
   return true;
 }
 
@@ -595,12 +595,11 @@ export function convertWriteRecordSpecification(msg: MsgWriteRecordSpecification
   const uuid = parseUuid(msg.contractSpecUuid, "spec uuid");
   if (spec.name.trim().length === 0) throw plainError("empty specification name");
   const address = MetadataAddress.forRecordSpecification(uuid, spec.name).bytes;
-  if (spec.specificationId.length > 0 && !equalBytes(spec.specificationId, address)) {
-    throw plainError(
-      `msg.Specification.SpecificationId [${addressString(spec.specificationId)}] is different from the one created from msg.ContractSpecUuid [${msg.contractSpecUuid}] and msg.Specification.Name [${spec.name}]`,
-    );
-  }
-  spec.specificationId = address;
+  spec.specificationId = agreeingAddress(
+    spec.specificationId,
+    address,
+    `msg.Specification.SpecificationId [${addressString(spec.specificationId)}] is different from the one created from msg.ContractSpecUuid [${msg.contractSpecUuid}] and msg.Specification.Name [${spec.name}]`,
+  );
   msg.contractSpecUuid = "";
 }
 

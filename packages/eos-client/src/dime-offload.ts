@@ -251,7 +251,8 @@ export class DimeOffload {
           buffer instanceof ArrayBuffer &&
           (mode === "owned" ||
             (mode === "bulk" && chunk.byteLength >= 64 * 1024 && chunk.byteLength * 2 >= buffer.byteLength));
-        const piece = movable ? chunk : chunk.slice();
+        // A copy (Buffer's slice() would be a view): the piece is transferred.
+        const piece = movable ? chunk : new Uint8Array(chunk);
         job.inflight++;
         this.#post({ op: "in", id, chunk: piece }, [piece.buffer as ArrayBuffer]);
       }

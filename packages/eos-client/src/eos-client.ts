@@ -26,6 +26,7 @@ import {
   ObjectService,
   PublicKeyService,
 } from "@p8e/spec-model/objectstore";
+import { createChunkTransport } from "./chunk-transport.js";
 import { DimeOffload } from "./dime-offload.js";
 import { EosError } from "./eos-error.js";
 import { putRequests } from "./put-requests.js";
@@ -313,7 +314,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
       ? createConnectTransport({ ...transportOptions, httpVersion: "2" })
       : options.protocol === "grpc-web"
         ? createGrpcWebTransport({ ...transportOptions, httpVersion: "2" })
-        : createGrpcTransport(transportOptions);
+        : createChunkTransport({ ...transportOptions, fallback: createGrpcTransport(transportOptions) });
   const objects: Client<typeof ObjectService> = createClient(ObjectService, transport);
   const mailbox: Client<typeof MailboxService> = createClient(MailboxService, transport);
   const publicKeys: Client<typeof PublicKeyService> = createClient(PublicKeyService, transport);

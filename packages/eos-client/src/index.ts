@@ -5,6 +5,8 @@
  * @module
  */
 
+export { dataFramePrefix, encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope } from "./chunk-frames.js";
+export { type ChunkTransportOptions, createChunkTransport } from "./chunk-transport.js";
 export {
   AUTH_SIGNING_PREFIX,
   type CallSettings,

@@ -8,6 +8,7 @@ import { keyPairFromPrivateKey } from "@p8e/hashing-crypto";
 import { EosService, Health } from "@p8e/spec-model/eos";
 import { MailboxService, ObjectService, PublicKeyService } from "@p8e/spec-model/objectstore";
 import { createAuthority } from "./auth.js";
+import { createChunkRoute } from "./chunk-route.js";
 import { callerKey, type HandlerContext, type HandlerSettings } from "./context.js";
 import { toConnectError } from "./errors.js";
 import { createGcPacer } from "./gc-pacer.js";
@@ -59,6 +60,12 @@ export interface EosServerOptions {
   readonly mailMaxBytes?: number;
   /** Run a garbage collection after this many streamed bytes (0: leave it to V8); default 4 MiB. */
   readonly gcEveryBytes?: number;
+  /**
+   * Serve binary gRPC ObjectService.Put and Get through the chunk route (chunk-route.ts), which moves
+   * data without copying it; default true. False sends them through connect-es like every other call.
+   * The bytes on the wire are the same either way.
+   */
+  readonly chunkRoute?: boolean;
   /** Bearer token lifetime in ms; default 15 minutes. */
   readonly tokenTtlMs?: number;
   /** Host written into `object://` URIs; default `host:port`. */
@@ -166,14 +173,30 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
     return next(request);
   };
 
-  const handler = connectNodeAdapter({
+  const readMaxBytes = 4 * 1024 * 1024 + 64 * 1024;
+  const adapter = connectNodeAdapter({
     routes: eosRoutes(context),
     interceptors: [authInterceptor],
     // Objects are encrypted: compressing them only burns CPU.
     acceptCompression: [],
-    readMaxBytes: 4 * 1024 * 1024 + 64 * 1024,
+    readMaxBytes,
     writeMaxBytes: mailMaxBytes + 1024 * 1024,
   });
+  const chunkRoute =
+    options.chunkRoute === false
+      ? undefined
+      : createChunkRoute({
+          implementation: objectService(context),
+          interceptors: [authInterceptor],
+          readMaxBytes,
+          // connect-es's default: any deadline the caller sets.
+          maxTimeoutMs: Number.MAX_SAFE_INTEGER,
+          shutdownSignal: shutdown.signal,
+          logger,
+        });
+  const handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    if (chunkRoute?.(req, res) !== true) adapter(req, res);
+  };
   // Large flow-control windows: with the default 64 KiB, a busy event loop on either side stalls big transfers.
   const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW_BYTES } }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();

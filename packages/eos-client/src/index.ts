@@ -29,7 +29,7 @@ export {
   type SubscribeOptions,
 } from "./eos-client.js";
 export { EosError, type EosErrorCode, isEosError } from "./eos-error.js";
-
 // Symbols below are for libraries that speak the Put stream themselves.
 export { PUT_CHUNK_BYTES, type PutTrailer, putRequests } from "./put-requests.js";
+export { readableChunks } from "./readable-chunks.js";
 export { SESSION_WINDOW_BYTES, STREAM_WINDOW_BYTES, WindowedSessionManager } from "./window-session-manager.js";

@@ -2,6 +2,7 @@ import type http2 from "node:http2";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { Http2SessionManager } from "@connectrpc/connect-node";
+import { readableChunks } from "./readable-chunks.js";
 
 /** Per-stream receive window the client announces. */
 export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
@@ -13,6 +14,7 @@ export const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
  * flow-control windows. With HTTP/2's default 64 KiB connection window, a server sending a large
  * object must wait for a WINDOW_UPDATE every 64 KiB, and the client sends those only between
  * decrypting chunks, so Gets would crawl; with Nagle's algorithm, small calls wait for delayed ACKs.
+ * Its streams iterate received chunks as they came ({@link readableChunks}), without joining them.
  */
 export class WindowedSessionManager extends Http2SessionManager {
   readonly #widened = new WeakSet<http2.Http2Session>();
@@ -38,6 +40,8 @@ export class WindowedSessionManager extends Http2SessionManager {
     options: Omit<http2.ClientSessionRequestOptions, "signal">,
   ): Promise<http2.ClientHttp2Stream> {
     const stream = await super.request(method, path, headers, options);
+    // connect-node reads a response by iterating the stream; iterate it without joining chunks.
+    stream[Symbol.asyncIterator] = () => readableChunks(stream);
     const session = stream.session;
     if (session !== undefined && !this.#widened.has(session)) {
       this.#widened.add(session);

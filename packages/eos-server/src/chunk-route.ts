@@ -13,7 +13,7 @@ import {
 import { transformInvokeImplementation, untilFirst } from "@connectrpc/connect/protocol";
 import { contentTypeProto, grpcStatusOk, parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
-import { encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope } from "@p8e/eos-client";
+import { encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope, readableChunks } from "@p8e/eos-client";
 import { type ChunkBidi, ChunkBidiSchema, ObjectService } from "@p8e/spec-model/objectstore";
 import type { Logger } from "./logger.js";
 
@@ -80,8 +80,8 @@ export function createChunkRoute(
       responseTrailer: { "grpc-status": grpcStatusOk },
       contextValues,
     });
-    const body = request.body as AsyncIterable<Uint8Array>;
-    const input = decodeMessages(body, spec.method.input, options.readMaxBytes, timeout.error);
+    // The request's chunks as they came: Node's own iterator would join whatever is buffered.
+    const input = decodeMessages(readableChunks(req), spec.method.input, options.readMaxBytes, timeout.error);
     const output = transformInvokeImplementation(spec, context, options.interceptors)(input);
     await universalResponseToNodeResponse(
       {

@@ -1,4 +1,4 @@
-import { type DescMethod, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, type DescMethod, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -82,7 +82,7 @@ export function createChunkTransport(options: ChunkTransportOptions): Transport 
           const decoder = new GrpcFrameDecoder(options.readMaxBytes);
           const messages = (async function* () {
             for await (const bytes of response.body) {
-              for (const payload of decoder.push(bytes)) yield fromBinary(method.output, payload);
+              for (const payload of decoder.push(bytes)) yield parseGrpcMessage(method.output, payload);
             }
             if (decoder.partial) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
             if (!foundStatus) validateTrailer(response.trailer, response.header);
@@ -95,4 +95,13 @@ export function createChunkTransport(options: ChunkTransportOptions): Transport 
       });
     },
   };
+}
+
+/** Decodes a received message; a malformed one is INTERNAL, as connect-es reports it. */
+export function parseGrpcMessage<Desc extends DescMessage>(schema: Desc, payload: Uint8Array): MessageShape<Desc> {
+  try {
+    return fromBinary(schema, payload);
+  } catch (cause) {
+    throw new ConnectError(`parse binary: ${String(cause)}`, Code.Internal, undefined, undefined, cause);
+  }
 }

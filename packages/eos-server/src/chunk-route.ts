@@ -1,5 +1,5 @@
 import type http2 from "node:http2";
-import { create, type DescMessage, fromBinary, isMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { create, type DescMessage, isMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -13,7 +13,7 @@ import {
 import { transformInvokeImplementation, untilFirst } from "@connectrpc/connect/protocol";
 import { contentTypeProto, grpcStatusOk, parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
-import { encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope, readableChunks } from "@p8e/eos-client";
+import { encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope, parseGrpcMessage, readableChunks } from "@p8e/eos-client";
 import { type ChunkBidi, ChunkBidiSchema, ObjectService } from "@p8e/spec-model/objectstore";
 import type { Logger } from "./logger.js";
 
@@ -109,13 +109,7 @@ async function* decodeMessages<Desc extends DescMessage>(
   if (timeoutError !== undefined) throw timeoutError;
   const decoder = new GrpcFrameDecoder(readMaxBytes);
   for await (const bytes of body) {
-    for (const payload of decoder.push(bytes)) {
-      try {
-        yield fromBinary(schema, payload);
-      } catch (cause) {
-        throw new ConnectError(`parse binary: ${String(cause)}`, Code.Internal, undefined, undefined, cause);
-      }
-    }
+    for (const payload of decoder.push(bytes)) yield parseGrpcMessage(schema, payload);
   }
   if (decoder.partial) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
 }

@@ -102,6 +102,7 @@ export function parseGrpcMessage<Desc extends DescMessage>(schema: Desc, payload
   try {
     return fromBinary(schema, payload);
   } catch (cause) {
-    throw new ConnectError(`parse binary: ${String(cause)}`, Code.Internal, undefined, undefined, cause);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new ConnectError(`parse binary: ${message}`, Code.Internal, undefined, undefined, cause);
   }
 }

@@ -181,12 +181,14 @@ describe("createChunkRoute()", () => {
     }
   });
 
-  it("answers a Get without its request message, or with two, as connect-es does", async () => {
+  it("answers a Get without its request message, with two or with a malformed one, as connect-es does", async () => {
     const one = encodeEnvelope(
       0,
       toBinary(HashRequestSchema, create(HashRequestSchema, { hash: put.hash, publicKey: owner.keys.publicKey })),
     );
-    for (const body of [new Uint8Array(0), Buffer.concat([one, one]), one.subarray(0, 7)]) {
+    // Nothing, two requests, a cut-off frame, and a frame whose message is not protobuf.
+    const garbage = encodeEnvelope(0, new Uint8Array([0x0a, 0xff, 0xff]));
+    for (const body of [new Uint8Array(0), Buffer.concat([one, one]), one.subarray(0, 7), garbage]) {
       const [fast, slow] = await Promise.all(
         [chunked, plain].map((store) => rawCall(store, "/objectstore.ObjectService/Get", body, auth(store))),
       );

@@ -1,10 +1,13 @@
 import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { encodeEnvelope } from "@connectrpc/connect/protocol";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type ChunkBidi, ChunkBidiSchema, HashRequestSchema, ObjectService } from "@p8e/spec-model/objectstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChunkRoute } from "./chunk-route.js";
+import { silentLogger } from "./logger.js";
 import {
   buildPut,
   newParty,
@@ -238,5 +241,50 @@ describe("createChunkRoute()", () => {
     const data = pseudoRandomBytes(2 * 1024 * 1024 + 77, 11);
     const result = await client.put(data);
     expect(Buffer.compare(await client.get(result.hash), data)).toBe(0);
+  });
+
+  it("tells the implementation through its signal when the caller walks away from a Get", async () => {
+    let aborted: () => void = () => undefined;
+    const abandoned = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const route = createChunkRoute({
+      implementation: {
+        put: () => Promise.reject(new ConnectError("not here", Code.Unimplemented)),
+        async *get(_request, context) {
+          context.signal.addEventListener("abort", () => aborted());
+          for (let i = 0; ; i++) {
+            yield create(ChunkBidiSchema, {
+              impl: { case: "chunk", value: { impl: { case: "data", value: pseudoRandomBytes(256 * 1024, i + 1) } } },
+            });
+          }
+        },
+      },
+      interceptors: [],
+      readMaxBytes: 1024 * 1024,
+      maxTimeoutMs: Number.MAX_SAFE_INTEGER,
+      shutdownSignal: new AbortController().signal,
+      logger: silentLogger,
+    });
+    const server = http2.createServer((req, res) => {
+      if (!route(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const objects = createClient(ObjectService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` }));
+      const controller = new AbortController();
+      let received = 0;
+      const reading = (async () => {
+        for await (const _ of objects.get({ hash: new Uint8Array(32) }, { signal: controller.signal })) {
+          if (++received === 3) controller.abort();
+        }
+      })();
+      await expect(reading).rejects.toThrow();
+      await abandoned;
+      expect(received).toBe(3);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -129,7 +129,6 @@ async function* encodeMessages<Desc extends DescMessage>(
       if (schema.typeName === ChunkBidiSchema.typeName) yield* encodeChunkFrame(shaped as unknown as ChunkBidi);
       else yield grpcEnvelope(toBinary(schema, shaped));
     }
-    context.abort();
   } catch (error) {
     context.abort(error);
     setTrailerStatus(
@@ -138,5 +137,8 @@ async function* encodeMessages<Desc extends DescMessage>(
         ? error
         : new ConnectError("internal error", Code.Internal, undefined, undefined, error),
     );
+  } finally {
+    // Also when the response is abandoned (the caller went away): the handler's signal tells it.
+    context.abort();
   }
 }

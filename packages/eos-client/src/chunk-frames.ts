@@ -1,4 +1,5 @@
-import { toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type ChunkBidi, ChunkBidiSchema, StreamHeaderSchema } from "@p8e/spec-model/objectstore";
 
@@ -60,35 +61,17 @@ function hasUnknownFields(message: { $unknown?: unknown[] | undefined }): boolea
  * data: envelope, then tag and length of `chunk`, of the optional encoded `header`, and of `data`.
  */
 export function dataFramePrefix(dataLength: number, header?: Uint8Array): Uint8Array {
-  const headerField = header === undefined ? 0 : 1 + varintLength(header.length) + header.length;
-  const chunkLength = headerField + 1 + varintLength(dataLength) + dataLength;
-  const messageLength = 1 + varintLength(chunkLength) + chunkLength;
-  const prefix = new Uint8Array(ENVELOPE_PREFIX_BYTES + messageLength - dataLength);
+  const inner = new BinaryWriter();
+  if (header !== undefined) inner.tag(1, WireType.LengthDelimited).bytes(header); // Chunk.header
+  const chunkHead = inner.tag(2, WireType.LengthDelimited).uint32(dataLength).finish(); // Chunk.data
+  const chunkLength = chunkHead.length + dataLength;
+  const messageHead = new BinaryWriter().tag(2, WireType.LengthDelimited).uint32(chunkLength).finish(); // ChunkBidi.chunk
+  const messageLength = messageHead.length + chunkLength;
+  const prefix = new Uint8Array(ENVELOPE_PREFIX_BYTES + messageHead.length + chunkHead.length);
   new DataView(prefix.buffer).setUint32(1, messageLength);
-  let at = ENVELOPE_PREFIX_BYTES;
-  prefix[at++] = 0x12; // ChunkBidi.chunk: field 2, length-delimited
-  at = writeVarint(prefix, at, chunkLength);
-  if (header !== undefined) {
-    prefix[at++] = 0x0a; // Chunk.header: field 1, length-delimited
-    at = writeVarint(prefix, at, header.length);
-    prefix.set(header, at);
-    at += header.length;
-  }
-  prefix[at++] = 0x12; // Chunk.data: field 2, length-delimited
-  writeVarint(prefix, at, dataLength);
+  prefix.set(messageHead, ENVELOPE_PREFIX_BYTES);
+  prefix.set(chunkHead, ENVELOPE_PREFIX_BYTES + messageHead.length);
   return prefix;
-}
-
-function varintLength(n: number): number {
-  let length = 1;
-  for (; n >= 0x80; n = Math.floor(n / 128)) length++;
-  return length;
-}
-
-function writeVarint(bytes: Uint8Array, at: number, n: number): number {
-  for (; n >= 0x80; n = Math.floor(n / 128)) bytes[at++] = (n & 0x7f) | 0x80;
-  bytes[at++] = n;
-  return at;
 }
 
 /**
@@ -173,4 +156,30 @@ export class GrpcFrameDecoder {
 
 function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * The messages of a gRPC byte stream, decoded as `schema`: each frame parsed as it completes, a
+ * malformed message INTERNAL ("parse binary: …") and a stream that ends inside a frame
+ * INVALID_ARGUMENT, as connect-es reports them.
+ */
+export async function* decodeGrpcMessages<Desc extends DescMessage>(
+  body: AsyncIterable<Uint8Array>,
+  schema: Desc,
+  readMaxBytes: number,
+): AsyncGenerator<MessageShape<Desc>> {
+  const decoder = new GrpcFrameDecoder(readMaxBytes);
+  for await (const bytes of body) {
+    for (const payload of decoder.push(bytes)) yield parseGrpcMessage(schema, payload);
+  }
+  if (decoder.partial) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+}
+
+function parseGrpcMessage<Desc extends DescMessage>(schema: Desc, payload: Uint8Array): MessageShape<Desc> {
+  try {
+    return fromBinary(schema, payload);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new ConnectError(`parse binary: ${message}`, Code.Internal, undefined, undefined, cause);
+  }
 }

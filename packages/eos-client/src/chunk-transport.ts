@@ -1,4 +1,4 @@
-import { type DescMessage, type DescMethod, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { type DescMethod, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -11,7 +11,7 @@ import { createMethodUrl, runStreamingCall } from "@connectrpc/connect/protocol"
 import { requestHeader, validateResponse, validateTrailer } from "@connectrpc/connect/protocol-grpc";
 import { createNodeHttpClient, type Http2SessionManager } from "@connectrpc/connect-node";
 import { type ChunkBidi, ObjectService } from "@p8e/spec-model/objectstore";
-import { encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope } from "./chunk-frames.js";
+import { decodeGrpcMessages, encodeChunkFrame, grpcEnvelope } from "./chunk-frames.js";
 
 /** Options of {@link createChunkTransport}. */
 export interface ChunkTransportOptions {
@@ -79,12 +79,8 @@ export function createChunkTransport(options: ChunkTransportOptions): Transport 
           if (encoding !== null && encoding.toLowerCase() !== "identity") {
             throw new ConnectError(`unsupported response encoding "${encoding}"`, Code.Internal, response.header);
           }
-          const decoder = new GrpcFrameDecoder(options.readMaxBytes);
           const messages = (async function* () {
-            for await (const bytes of response.body) {
-              for (const payload of decoder.push(bytes)) yield parseGrpcMessage(method.output, payload);
-            }
-            if (decoder.partial) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+            yield* decodeGrpcMessages(response.body, method.output, options.readMaxBytes);
             if (!foundStatus) validateTrailer(response.trailer, response.header);
           })();
           return { ...req, header: response.header, trailer: response.trailer, message: messages } as StreamResponse<
@@ -95,14 +91,4 @@ export function createChunkTransport(options: ChunkTransportOptions): Transport 
       });
     },
   };
-}
-
-/** Decodes a received message; a malformed one is INTERNAL, as connect-es reports it. */
-export function parseGrpcMessage<Desc extends DescMessage>(schema: Desc, payload: Uint8Array): MessageShape<Desc> {
-  try {
-    return fromBinary(schema, payload);
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new ConnectError(`parse binary: ${message}`, Code.Internal, undefined, undefined, cause);
-  }
 }

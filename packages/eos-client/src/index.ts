@@ -5,8 +5,14 @@
  * @module
  */
 
-export { dataFramePrefix, encodeChunkFrame, GrpcFrameDecoder, grpcEnvelope } from "./chunk-frames.js";
-export { type ChunkTransportOptions, createChunkTransport, parseGrpcMessage } from "./chunk-transport.js";
+export {
+  dataFramePrefix,
+  decodeGrpcMessages,
+  encodeChunkFrame,
+  GrpcFrameDecoder,
+  grpcEnvelope,
+} from "./chunk-frames.js";
+export { type ChunkTransportOptions, createChunkTransport } from "./chunk-transport.js";
 export {
   AUTH_SIGNING_PREFIX,
   type CallSettings,

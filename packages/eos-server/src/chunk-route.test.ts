@@ -4,10 +4,11 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { encodeEnvelope } from "@connectrpc/connect/protocol";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { type ChunkBidi, ChunkBidiSchema, HashRequestSchema, ObjectService } from "@p8e/spec-model/objectstore";
+import { type ChunkBidi, HashRequestSchema, ObjectService } from "@p8e/spec-model/objectstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChunkRoute } from "./chunk-route.js";
 import { silentLogger } from "./logger.js";
+import { data, end, header, value } from "./testdata/chunks.js";
 import {
   buildPut,
   newParty,
@@ -42,28 +43,13 @@ afterAll(async () => {
 });
 
 function putMessages(): ChunkBidi[] {
-  const messages = [
-    create(ChunkBidiSchema, { impl: { case: "multiStreamHeader", value: { streamCount: 1 } } }),
-    create(ChunkBidiSchema, {
-      impl: {
-        case: "chunk",
-        value: {
-          header: { name: "DIME", contentLength: BigInt(put.contentLength) },
-          impl: { case: "data", value: put.dime.subarray(0, 2 * 1024 * 1024) },
-        },
-      },
-    }),
-    create(ChunkBidiSchema, {
-      impl: { case: "chunk", value: { impl: { case: "data", value: put.dime.subarray(2 * 1024 * 1024) } } },
-    }),
-    create(ChunkBidiSchema, { impl: { case: "chunk", value: { impl: { case: "end", value: {} } } } }),
+  return [
+    header(),
+    data(put.dime.subarray(0, 2 * 1024 * 1024), BigInt(put.contentLength)),
+    data(put.dime.subarray(2 * 1024 * 1024)),
+    end(),
+    ...put.properties.map(([name, bytes]) => value(name, bytes)),
   ];
-  for (const [name, value] of put.properties) {
-    messages.push(
-      create(ChunkBidiSchema, { impl: { case: "chunk", value: { header: { name }, impl: { case: "value", value } } } }),
-    );
-  }
-  return messages;
 }
 
 function objectsOf(store: TestServer) {
@@ -212,35 +198,23 @@ describe("createChunkRoute()", () => {
   });
 
   it("stores a Put sent by connect-es's own client and serves it back to @p8e/eos-client", async () => {
-    const data = pseudoRandomBytes(700 * 1024, 9);
-    const dime = await buildPut(owner.keys, data);
+    const plaintext = pseudoRandomBytes(700 * 1024, 9);
+    const dime = await buildPut(owner.keys, plaintext);
     const result = await rawPut(chunked, [
-      putMessages()[0]!,
-      create(ChunkBidiSchema, {
-        impl: {
-          case: "chunk",
-          value: {
-            header: { name: "DIME", contentLength: BigInt(data.length) },
-            impl: { case: "data", value: dime.dime },
-          },
-        },
-      }),
-      putMessages()[3]!,
-      ...dime.properties.map(([name, value]) =>
-        create(ChunkBidiSchema, {
-          impl: { case: "chunk", value: { header: { name }, impl: { case: "value", value } } },
-        }),
-      ),
+      header(),
+      data(dime.dime, BigInt(plaintext.length)),
+      end(),
+      ...dime.properties.map(([name, bytes]) => value(name, bytes)),
     ]);
     expect(Buffer.from(result.hash)).toEqual(Buffer.from(dime.hash));
-    expect(Buffer.compare(await owner.client.get(dime.hash), data)).toBe(0);
+    expect(Buffer.compare(await owner.client.get(dime.hash), plaintext)).toBe(0);
   });
 
   it("lets @p8e/eos-client's chunk framing talk to the Connect route, both ways", async () => {
     const client = owner.connect(plain.server.url);
-    const data = pseudoRandomBytes(2 * 1024 * 1024 + 77, 11);
-    const result = await client.put(data);
-    expect(Buffer.compare(await client.get(result.hash), data)).toBe(0);
+    const bytes = pseudoRandomBytes(2 * 1024 * 1024 + 77, 11);
+    const result = await client.put(bytes);
+    expect(Buffer.compare(await client.get(result.hash), bytes)).toBe(0);
   });
 
   it("tells the implementation through its signal when the caller walks away from a Get", async () => {
@@ -254,9 +228,7 @@ describe("createChunkRoute()", () => {
         async *get(_request, context) {
           context.signal.addEventListener("abort", () => aborted());
           for (let i = 0; ; i++) {
-            yield create(ChunkBidiSchema, {
-              impl: { case: "chunk", value: { impl: { case: "data", value: pseudoRandomBytes(256 * 1024, i + 1) } } },
-            });
+            yield data(pseudoRandomBytes(256 * 1024, i + 1));
           }
         },
       },

@@ -6,6 +6,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type ChunkBidi, ChunkBidiSchema, ObjectService } from "@p8e/spec-model/objectstore";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { data, end, header, value } from "./testdata/chunks.js";
 import {
   buildPut,
   newParty,
@@ -21,24 +22,6 @@ let owner: Party;
 let objects: ReturnType<typeof createClient<typeof ObjectService>>;
 let valid: ChunkBidi[];
 let token: string;
-
-const header = (streamCount = 1) =>
-  create(ChunkBidiSchema, { impl: { case: "multiStreamHeader", value: { streamCount } } });
-const data = (bytes: Uint8Array, contentLength?: bigint) =>
-  create(ChunkBidiSchema, {
-    impl: {
-      case: "chunk",
-      value: {
-        ...(contentLength === undefined ? {} : { header: { name: "DIME", contentLength } }),
-        impl: { case: "data", value: bytes },
-      },
-    },
-  });
-const value = (name: string, bytes: Uint8Array) =>
-  create(ChunkBidiSchema, {
-    impl: { case: "chunk", value: { header: { name }, impl: { case: "value", value: bytes } } },
-  });
-const end = () => create(ChunkBidiSchema, { impl: { case: "chunk", value: { impl: { case: "end", value: {} } } } });
 
 async function send(messages: ChunkBidi[]) {
   async function* stream() {

@@ -1,5 +1,6 @@
 import { publicKeyFromPem } from "@p8e/hashing-crypto";
 import type { ChunkBidi } from "@p8e/spec-model/objectstore";
+import { concatBytes } from "./bytes.js";
 import { type DimeHeaderInfo, dimeHeaderExtent, parseDimeHeaderInfo, rewriteSignatures } from "./dime-header.js";
 import { EosServerError, invalid } from "./errors.js";
 import type { NewObject, ObjectStorage, PutObjectResult, StagedBlob } from "./storage/object-storage.js";
@@ -61,7 +62,7 @@ export async function receivePut(
 
   const appendBody = async (bytes: Uint8Array) => {
     if (bytes.length === 0) return;
-    if (bodyHead.length < 4) bodyHead = concat(bodyHead, bytes.subarray(0, 4 - bodyHead.length));
+    if (bodyHead.length < 4) bodyHead = concatBytes(bodyHead, bytes.subarray(0, 4 - bodyHead.length));
     bodySize += bytes.length;
     if (staged !== undefined) {
       await staged.write(bytes);
@@ -89,7 +90,7 @@ export async function receivePut(
     headerReceived += bytes.length;
     // Join the pieces only when they can tell more, so tiny chunks cost no quadratic copying.
     if (headerReceived < headerNeeded) return;
-    const prefix = concat(...headerParts);
+    const prefix = concatBytes(...headerParts);
     headerParts = [prefix];
     const extent = dimeHeaderExtent(prefix);
     if (extent.length > options.maxHeaderBytes) {
@@ -208,7 +209,7 @@ export async function receivePut(
       const name = await staged.commit();
       body = { kind: "blob", name, size };
     } else {
-      body = { kind: "inline", bytes: concat(...inline) };
+      body = { kind: "inline", bytes: concatBytes(...inline) };
     }
     let result: PutObjectResult;
     try {
@@ -268,15 +269,4 @@ function describe(message: ChunkBidi): string {
       : `a ${kind} chunk${message.impl.value.header === undefined ? " without StreamHeader" : ""}`;
   }
   return "an empty message";
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

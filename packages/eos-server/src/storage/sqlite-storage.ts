@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { concatBytes } from "../bytes.js";
 import { EosServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type {
@@ -350,7 +351,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
     const body = row.body as Uint8Array | null;
     const blob = row.blob as string | null;
     if (blob === null) {
-      const whole = body === null ? header : concat(header, body);
+      const whole = body === null ? header : concatBytes(header, body);
       for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
       return;
     }
@@ -375,7 +376,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
           position += bytesRead;
         }
         const piece: Uint8Array =
-          pending === undefined ? buffer.subarray(0, filled) : concat(pending, buffer.subarray(0, filled));
+          pending === undefined ? buffer.subarray(0, filled) : concatBytes(pending, buffer.subarray(0, filled));
         pending = undefined;
         if (piece.length > 0) yield piece;
         if (filled < buffer.length) break;
@@ -594,13 +595,6 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
     },
   };
   return storage;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 async function fsyncPath(path: string): Promise<void> {

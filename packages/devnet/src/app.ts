@@ -8,7 +8,7 @@ import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { AuthInfo, SignDoc, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { AbciError, sdkError, toAbciError } from "./abci-error.js";
+import { sdkError, toAbciError } from "./abci-error.js";
 import {
   type AddressError,
   accountIdOfPublicKey,
@@ -400,16 +400,8 @@ export class Application {
         events: [...anteCtx.events, ...msgCtx.events],
       };
     } catch (error) {
-      const abci = toAbciError(error);
-      return {
-        code: abci.code,
-        codespace: abci.codespace,
-        log: abci.message,
-        data: new Uint8Array(),
-        gasWanted,
-        gasUsed,
-        events: anteCtx.events,
-      };
+      // The ante handler's events (fees) stand even when a Msg fails.
+      return { ...failure(error, gasWanted), gasUsed, events: anteCtx.events };
     }
   }
 
@@ -454,7 +446,7 @@ export class Application {
 }
 
 function failure(error: unknown, gasWanted: bigint): TxResult {
-  const abci = error instanceof AbciError ? error : toAbciError(error);
+  const abci = toAbciError(error);
   return {
     code: abci.code,
     codespace: abci.codespace,

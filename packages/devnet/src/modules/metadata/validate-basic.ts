@@ -436,7 +436,19 @@ export function validateRecordSpecificationBasic(spec: RecordSpecification): voi
 
 // --- optional field conversion ---------------------------------------------------------------
 
+/**
+ * The session address that session id components name, or undefined when they name none; what is
+ * wrong with them is reported as "invalid session id components: …", as the chain words it.
+ */
 function sessionAddrOf(components: SessionIdComponents): Uint8Array | undefined {
+  try {
+    return sessionAddrFromParts(components);
+  } catch (error) {
+    throw plainError(`invalid session id components: ${(error as Error).message}`);
+  }
+}
+
+function sessionAddrFromParts(components: SessionIdComponents): Uint8Array | undefined {
   let scopeUuid: string | undefined;
   let sessionUuid: string | undefined;
   if (components.sessionUuid.length > 0) sessionUuid = parseUuid(components.sessionUuid, "session uuid");
@@ -501,12 +513,7 @@ export function convertWriteScope(msg: MsgWriteScopeRequest): void {
 export function convertWriteSession(msg: MsgWriteSessionRequest): void {
   if (msg.session === undefined) return;
   if (msg.sessionIdComponents !== undefined) {
-    let address: Uint8Array | undefined;
-    try {
-      address = sessionAddrOf(msg.sessionIdComponents);
-    } catch (error) {
-      throw plainError(`invalid session id components: ${(error as Error).message}`);
-    }
+    const address = sessionAddrOf(msg.sessionIdComponents);
     if (address !== undefined) {
       msg.session.sessionId = agreeingAddress(
         msg.session.sessionId,
@@ -531,12 +538,7 @@ export function convertWriteSession(msg: MsgWriteSessionRequest): void {
 export function convertWriteRecord(msg: MsgWriteRecordRequest): void {
   if (msg.record === undefined) return;
   if (msg.sessionIdComponents !== undefined) {
-    let address: Uint8Array | undefined;
-    try {
-      address = sessionAddrOf(msg.sessionIdComponents);
-    } catch (error) {
-      throw plainError(`invalid session id components: ${(error as Error).message}`);
-    }
+    const address = sessionAddrOf(msg.sessionIdComponents);
     if (address !== undefined) {
       msg.record.sessionId = agreeingAddress(
         msg.record.sessionId,

@@ -12,7 +12,22 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file provenance/metadata/v1/metadata.proto.
  */
 export const file_provenance_metadata_v1_metadata: GenFile = /*@__PURE__*/
-  fileDesc("CiVwcm92ZW5hbmNlL21ldGFkYXRhL3YxL21ldGFkYXRhLnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIn0KC1Njb3BlSWRJbmZvEhAKCHNjb3BlX2lkGAEgASgMEhcKD3Njb3BlX2lkX3ByZWZpeBgCIAEoDBIbChNzY29wZV9pZF9zY29wZV91dWlkGAMgASgMEhIKCnNjb3BlX2FkZHIYBCABKAkSEgoKc2NvcGVfdXVpZBgFIAEoCSLmAQoNU2Vzc2lvbklkSW5mbxISCgpzZXNzaW9uX2lkGAEgASgMEhkKEXNlc3Npb25faWRfcHJlZml4GAIgASgMEh0KFXNlc3Npb25faWRfc2NvcGVfdXVpZBgDIAEoDBIfChdzZXNzaW9uX2lkX3Nlc3Npb25fdXVpZBgEIAEoDBIUCgxzZXNzaW9uX2FkZHIYBSABKAkSFAoMc2Vzc2lvbl91dWlkGAYgASgJEjoKDXNjb3BlX2lkX2luZm8YByABKAsyIy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNjb3BlSWRJbmZvIskBCgxSZWNvcmRJZEluZm8SEQoJcmVjb3JkX2lkGAEgASgMEhgKEHJlY29yZF9pZF9wcmVmaXgYAiABKAwSHAoUcmVjb3JkX2lkX3Njb3BlX3V1aWQYAyABKAwSHQoVcmVjb3JkX2lkX2hhc2hlZF9uYW1lGAQgASgMEhMKC3JlY29yZF9hZGRyGAUgASgJEjoKDXNjb3BlX2lkX2luZm8YBiABKAsyIy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNjb3BlSWRJbmZvIp8BCg9TY29wZVNwZWNJZEluZm8SFQoNc2NvcGVfc3BlY19pZBgBIAEoDBIcChRzY29wZV9zcGVjX2lkX3ByZWZpeBgCIAEoDBIlCh1zY29wZV9zcGVjX2lkX3Njb3BlX3NwZWNfdXVpZBgDIAEoDBIXCg9zY29wZV9zcGVjX2FkZHIYBCABKAkSFwoPc2NvcGVfc3BlY191dWlkGAUgASgJIrQBChJDb250cmFjdFNwZWNJZEluZm8SGAoQY29udHJhY3Rfc3BlY19pZBgBIAEoDBIfChdjb250cmFjdF9zcGVjX2lkX3ByZWZpeBgCIAEoDBIrCiNjb250cmFjdF9zcGVjX2lkX2NvbnRyYWN0X3NwZWNfdXVpZBgDIAEoDBIaChJjb250cmFjdF9zcGVjX2FkZHIYBCABKAkSGgoSY29udHJhY3Rfc3BlY191dWlkGAUgASgJIv0BChBSZWNvcmRTcGVjSWRJbmZvEhYKDnJlY29yZF9zcGVjX2lkGAEgASgMEh0KFXJlY29yZF9zcGVjX2lkX3ByZWZpeBgCIAEoDBIpCiFyZWNvcmRfc3BlY19pZF9jb250cmFjdF9zcGVjX3V1aWQYAyABKAwSIgoacmVjb3JkX3NwZWNfaWRfaGFzaGVkX25hbWUYBCABKAwSGAoQcmVjb3JkX3NwZWNfYWRkchgFIAEoCRJJChVjb250cmFjdF9zcGVjX2lkX2luZm8YBiABKAsyKi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLkNvbnRyYWN0U3BlY0lkSW5mb2IGcHJvdG8z");
+  fileDesc("CiVwcm92ZW5hbmNlL21ldGFkYXRhL3YxL21ldGFkYXRhLnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIggKBlBhcmFtcyJ9CgtTY29wZUlkSW5mbxIQCghzY29wZV9pZBgBIAEoDBIXCg9zY29wZV9pZF9wcmVmaXgYAiABKAwSGwoTc2NvcGVfaWRfc2NvcGVfdXVpZBgDIAEoDBISCgpzY29wZV9hZGRyGAQgASgJEhIKCnNjb3BlX3V1aWQYBSABKAki5gEKDVNlc3Npb25JZEluZm8SEgoKc2Vzc2lvbl9pZBgBIAEoDBIZChFzZXNzaW9uX2lkX3ByZWZpeBgCIAEoDBIdChVzZXNzaW9uX2lkX3Njb3BlX3V1aWQYAyABKAwSHwoXc2Vzc2lvbl9pZF9zZXNzaW9uX3V1aWQYBCABKAwSFAoMc2Vzc2lvbl9hZGRyGAUgASgJEhQKDHNlc3Npb25fdXVpZBgGIAEoCRI6Cg1zY29wZV9pZF9pbmZvGAcgASgLMiMucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TY29wZUlkSW5mbyLJAQoMUmVjb3JkSWRJbmZvEhEKCXJlY29yZF9pZBgBIAEoDBIYChByZWNvcmRfaWRfcHJlZml4GAIgASgMEhwKFHJlY29yZF9pZF9zY29wZV91dWlkGAMgASgMEh0KFXJlY29yZF9pZF9oYXNoZWRfbmFtZRgEIAEoDBITCgtyZWNvcmRfYWRkchgFIAEoCRI6Cg1zY29wZV9pZF9pbmZvGAYgASgLMiMucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TY29wZUlkSW5mbyKfAQoPU2NvcGVTcGVjSWRJbmZvEhUKDXNjb3BlX3NwZWNfaWQYASABKAwSHAoUc2NvcGVfc3BlY19pZF9wcmVmaXgYAiABKAwSJQodc2NvcGVfc3BlY19pZF9zY29wZV9zcGVjX3V1aWQYAyABKAwSFwoPc2NvcGVfc3BlY19hZGRyGAQgASgJEhcKD3Njb3BlX3NwZWNfdXVpZBgFIAEoCSK0AQoSQ29udHJhY3RTcGVjSWRJbmZvEhgKEGNvbnRyYWN0X3NwZWNfaWQYASABKAwSHwoXY29udHJhY3Rfc3BlY19pZF9wcmVmaXgYAiABKAwSKwojY29udHJhY3Rfc3BlY19pZF9jb250cmFjdF9zcGVjX3V1aWQYAyABKAwSGgoSY29udHJhY3Rfc3BlY19hZGRyGAQgASgJEhoKEmNvbnRyYWN0X3NwZWNfdXVpZBgFIAEoCSL9AQoQUmVjb3JkU3BlY0lkSW5mbxIWCg5yZWNvcmRfc3BlY19pZBgBIAEoDBIdChVyZWNvcmRfc3BlY19pZF9wcmVmaXgYAiABKAwSKQohcmVjb3JkX3NwZWNfaWRfY29udHJhY3Rfc3BlY191dWlkGAMgASgMEiIKGnJlY29yZF9zcGVjX2lkX2hhc2hlZF9uYW1lGAQgASgMEhgKEHJlY29yZF9zcGVjX2FkZHIYBSABKAkSSQoVY29udHJhY3Rfc3BlY19pZF9pbmZvGAYgASgLMioucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Db250cmFjdFNwZWNJZEluZm9iBnByb3RvMw");
+
+/**
+ * Params of the metadata module; it has none.
+ *
+ * @generated from message provenance.metadata.v1.Params
+ */
+export type Params = Message<"provenance.metadata.v1.Params"> & {
+};
+
+/**
+ * Describes the message provenance.metadata.v1.Params.
+ * Use `create(ParamsSchema)` to create a new message.
+ */
+export const ParamsSchema: GenMessage<Params> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_metadata, 0);
 
 /**
  * ScopeIdInfo splits a scope address into its parts.
@@ -61,7 +76,7 @@ export type ScopeIdInfo = Message<"provenance.metadata.v1.ScopeIdInfo"> & {
  * Use `create(ScopeIdInfoSchema)` to create a new message.
  */
 export const ScopeIdInfoSchema: GenMessage<ScopeIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 0);
+  messageDesc(file_provenance_metadata_v1_metadata, 1);
 
 /**
  * SessionIdInfo splits a session address into its parts.
@@ -124,7 +139,7 @@ export type SessionIdInfo = Message<"provenance.metadata.v1.SessionIdInfo"> & {
  * Use `create(SessionIdInfoSchema)` to create a new message.
  */
 export const SessionIdInfoSchema: GenMessage<SessionIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 1);
+  messageDesc(file_provenance_metadata_v1_metadata, 2);
 
 /**
  * RecordIdInfo splits a record address into its parts.
@@ -180,7 +195,7 @@ export type RecordIdInfo = Message<"provenance.metadata.v1.RecordIdInfo"> & {
  * Use `create(RecordIdInfoSchema)` to create a new message.
  */
 export const RecordIdInfoSchema: GenMessage<RecordIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 2);
+  messageDesc(file_provenance_metadata_v1_metadata, 3);
 
 /**
  * ScopeSpecIdInfo splits a scope specification address into its parts.
@@ -229,7 +244,7 @@ export type ScopeSpecIdInfo = Message<"provenance.metadata.v1.ScopeSpecIdInfo"> 
  * Use `create(ScopeSpecIdInfoSchema)` to create a new message.
  */
 export const ScopeSpecIdInfoSchema: GenMessage<ScopeSpecIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 3);
+  messageDesc(file_provenance_metadata_v1_metadata, 4);
 
 /**
  * ContractSpecIdInfo splits a contract specification address into its parts.
@@ -278,7 +293,7 @@ export type ContractSpecIdInfo = Message<"provenance.metadata.v1.ContractSpecIdI
  * Use `create(ContractSpecIdInfoSchema)` to create a new message.
  */
 export const ContractSpecIdInfoSchema: GenMessage<ContractSpecIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 4);
+  messageDesc(file_provenance_metadata_v1_metadata, 5);
 
 /**
  * RecordSpecIdInfo splits a record specification address into its parts.
@@ -334,5 +349,5 @@ export type RecordSpecIdInfo = Message<"provenance.metadata.v1.RecordSpecIdInfo"
  * Use `create(RecordSpecIdInfoSchema)` to create a new message.
  */
 export const RecordSpecIdInfoSchema: GenMessage<RecordSpecIdInfo> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_metadata, 5);
+  messageDesc(file_provenance_metadata_v1_metadata, 6);
 

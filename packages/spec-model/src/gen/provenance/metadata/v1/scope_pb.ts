@@ -7,6 +7,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Coin } from "../../../cosmos/base/v1beta1/coin_pb.js";
+import { file_cosmos_base_v1beta1_coin } from "../../../cosmos/base/v1beta1/coin_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { PartyType } from "./specification_pb.js";
@@ -17,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file provenance/metadata/v1/scope.proto.
  */
 export const file_provenance_metadata_v1_scope: GenFile = /*@__PURE__*/
-  fileDesc("CiJwcm92ZW5hbmNlL21ldGFkYXRhL3YxL3Njb3BlLnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIrIBCgVTY29wZRIQCghzY29wZV9pZBgBIAEoDBIYChBzcGVjaWZpY2F0aW9uX2lkGAIgASgMEi0KBm93bmVycxgDIAMoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUGFydHkSEwoLZGF0YV9hY2Nlc3MYBCADKAkSGwoTdmFsdWVfb3duZXJfYWRkcmVzcxgFIAEoCRIcChRyZXF1aXJlX3BhcnR5X3JvbGx1cBgGIAEoCCK6AQoHU2Vzc2lvbhISCgpzZXNzaW9uX2lkGAEgASgMEhgKEHNwZWNpZmljYXRpb25faWQYAiABKAwSLgoHcGFydGllcxgDIAMoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUGFydHkSDAoEbmFtZRgEIAEoCRIPCgdjb250ZXh0GAUgASgMEjIKBWF1ZGl0GGMgASgLMiMucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5BdWRpdEZpZWxkcyLiAQoGUmVjb3JkEgwKBG5hbWUYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoDBIwCgdwcm9jZXNzGAMgASgLMh8ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Qcm9jZXNzEjMKBmlucHV0cxgEIAMoCzIjLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkSW5wdXQSNQoHb3V0cHV0cxgFIAMoCzIkLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkT3V0cHV0EhgKEHNwZWNpZmljYXRpb25faWQYBiABKAwiWAoHUHJvY2VzcxIRCgdhZGRyZXNzGAEgASgJSAASDgoEaGFzaBgCIAEoCUgAEgwKBG5hbWUYAyABKAkSDgoGbWV0aG9kGAQgASgJQgwKCnByb2Nlc3NfaWQimAEKC1JlY29yZElucHV0EgwKBG5hbWUYASABKAkSEwoJcmVjb3JkX2lkGAIgASgMSAASDgoEaGFzaBgDIAEoCUgAEhEKCXR5cGVfbmFtZRgEIAEoCRI5CgZzdGF0dXMYBSABKA4yKS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlY29yZElucHV0U3RhdHVzQggKBnNvdXJjZSJSCgxSZWNvcmRPdXRwdXQSDAoEaGFzaBgBIAEoCRI0CgZzdGF0dXMYAiABKA4yJC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlc3VsdFN0YXR1cyJbCgVQYXJ0eRIPCgdhZGRyZXNzGAEgASgJEi8KBHJvbGUYAiABKA4yIS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlBhcnR5VHlwZRIQCghvcHRpb25hbBgDIAEoCCK7AQoLQXVkaXRGaWVsZHMSMAoMY3JlYXRlZF9kYXRlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GAIgASgJEjAKDHVwZGF0ZWRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgEIAEoCRIPCgd2ZXJzaW9uGAUgASgNEg8KB21lc3NhZ2UYBiABKAkqegoRUmVjb3JkSW5wdXRTdGF0dXMSIwofUkVDT1JEX0lOUFVUX1NUQVRVU19VTlNQRUNJRklFRBAAEiAKHFJFQ09SRF9JTlBVVF9TVEFUVVNfUFJPUE9TRUQQARIeChpSRUNPUkRfSU5QVVRfU1RBVFVTX1JFQ09SRBACKnUKDFJlc3VsdFN0YXR1cxIdChlSRVNVTFRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSUkVTVUxUX1NUQVRVU19QQVNTEAESFgoSUkVTVUxUX1NUQVRVU19TS0lQEAISFgoSUkVTVUxUX1NUQVRVU19GQUlMEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_provenance_metadata_v1_specification]);
+  fileDesc("CiJwcm92ZW5hbmNlL21ldGFkYXRhL3YxL3Njb3BlLnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIrIBCgVTY29wZRIQCghzY29wZV9pZBgBIAEoDBIYChBzcGVjaWZpY2F0aW9uX2lkGAIgASgMEi0KBm93bmVycxgDIAMoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUGFydHkSEwoLZGF0YV9hY2Nlc3MYBCADKAkSGwoTdmFsdWVfb3duZXJfYWRkcmVzcxgFIAEoCRIcChRyZXF1aXJlX3BhcnR5X3JvbGx1cBgGIAEoCCK6AQoHU2Vzc2lvbhISCgpzZXNzaW9uX2lkGAEgASgMEhgKEHNwZWNpZmljYXRpb25faWQYAiABKAwSLgoHcGFydGllcxgDIAMoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUGFydHkSDAoEbmFtZRgEIAEoCRIPCgdjb250ZXh0GAUgASgMEjIKBWF1ZGl0GGMgASgLMiMucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5BdWRpdEZpZWxkcyLiAQoGUmVjb3JkEgwKBG5hbWUYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoDBIwCgdwcm9jZXNzGAMgASgLMh8ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Qcm9jZXNzEjMKBmlucHV0cxgEIAMoCzIjLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkSW5wdXQSNQoHb3V0cHV0cxgFIAMoCzIkLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkT3V0cHV0EhgKEHNwZWNpZmljYXRpb25faWQYBiABKAwiWAoHUHJvY2VzcxIRCgdhZGRyZXNzGAEgASgJSAASDgoEaGFzaBgCIAEoCUgAEgwKBG5hbWUYAyABKAkSDgoGbWV0aG9kGAQgASgJQgwKCnByb2Nlc3NfaWQimAEKC1JlY29yZElucHV0EgwKBG5hbWUYASABKAkSEwoJcmVjb3JkX2lkGAIgASgMSAASDgoEaGFzaBgDIAEoCUgAEhEKCXR5cGVfbmFtZRgEIAEoCRI5CgZzdGF0dXMYBSABKA4yKS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlY29yZElucHV0U3RhdHVzQggKBnNvdXJjZSJSCgxSZWNvcmRPdXRwdXQSDAoEaGFzaBgBIAEoCRI0CgZzdGF0dXMYAiABKA4yJC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlc3VsdFN0YXR1cyJbCgVQYXJ0eRIPCgdhZGRyZXNzGAEgASgJEi8KBHJvbGUYAiABKA4yIS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlBhcnR5VHlwZRIQCghvcHRpb25hbBgDIAEoCCK7AQoLQXVkaXRGaWVsZHMSMAoMY3JlYXRlZF9kYXRlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GAIgASgJEjAKDHVwZGF0ZWRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgEIAEoCRIPCgd2ZXJzaW9uGAUgASgNEg8KB21lc3NhZ2UYBiABKAkiZwoNTmV0QXNzZXRWYWx1ZRIoCgVwcmljZRgBIAEoCzIZLmNvc21vcy5iYXNlLnYxYmV0YTEuQ29pbhIcChR1cGRhdGVkX2Jsb2NrX2hlaWdodBgCIAEoBBIOCgZ2b2x1bWUYAyABKAQqegoRUmVjb3JkSW5wdXRTdGF0dXMSIwofUkVDT1JEX0lOUFVUX1NUQVRVU19VTlNQRUNJRklFRBAAEiAKHFJFQ09SRF9JTlBVVF9TVEFUVVNfUFJPUE9TRUQQARIeChpSRUNPUkRfSU5QVVRfU1RBVFVTX1JFQ09SRBACKnUKDFJlc3VsdFN0YXR1cxIdChlSRVNVTFRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSUkVTVUxUX1NUQVRVU19QQVNTEAESFgoSUkVTVUxUX1NUQVRVU19TS0lQEAISFgoSUkVTVUxUX1NUQVRVU19GQUlMEANiBnByb3RvMw", [file_cosmos_base_v1beta1_coin, file_google_protobuf_timestamp, file_provenance_metadata_v1_specification]);
 
 /**
  * Scope is the root entry that groups sessions and records under a set of owners.
@@ -415,6 +417,41 @@ export type AuditFields = Message<"provenance.metadata.v1.AuditFields"> & {
  */
 export const AuditFieldsSchema: GenMessage<AuditFields> = /*@__PURE__*/
   messageDesc(file_provenance_metadata_v1_scope, 7);
+
+/**
+ * NetAssetValue is a price a scope was valued at.
+ *
+ * @generated from message provenance.metadata.v1.NetAssetValue
+ */
+export type NetAssetValue = Message<"provenance.metadata.v1.NetAssetValue"> & {
+  /**
+   * Price of `volume` units; denom "usd" counts mills (1usd = $0.001).
+   *
+   * @generated from field: cosmos.base.v1beta1.Coin price = 1;
+   */
+  price?: Coin | undefined;
+
+  /**
+   * Block height of the last change, set by the chain.
+   *
+   * @generated from field: uint64 updated_block_height = 2;
+   */
+  updatedBlockHeight: bigint;
+
+  /**
+   * Number of units the price is for; 0 is read as 1.
+   *
+   * @generated from field: uint64 volume = 3;
+   */
+  volume: bigint;
+};
+
+/**
+ * Describes the message provenance.metadata.v1.NetAssetValue.
+ * Use `create(NetAssetValueSchema)` to create a new message.
+ */
+export const NetAssetValueSchema: GenMessage<NetAssetValue> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_scope, 8);
 
 /**
  * RecordInputStatus tells whether an input is a hashed value or an existing record.

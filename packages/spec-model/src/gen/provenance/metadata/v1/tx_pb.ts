@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file provenance/metadata/v1/tx.proto.
  */
 export const file_provenance_metadata_v1_tx: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wcm92ZW5hbmNlL21ldGFkYXRhL3YxL3R4LnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIo8BChRNc2dXcml0ZVNjb3BlUmVxdWVzdBIsCgVzY29wZRgBIAEoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2NvcGUSDwoHc2lnbmVycxgCIAMoCRISCgpzY29wZV91dWlkGAMgASgJEhEKCXNwZWNfdXVpZBgEIAEoCRIRCgl1c2RfbWlsbHMYBSABKAQiUwoVTXNnV3JpdGVTY29wZVJlc3BvbnNlEjoKDXNjb3BlX2lkX2luZm8YASABKAsyIy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNjb3BlSWRJbmZvIjoKFU1zZ0RlbGV0ZVNjb3BlUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBIPCgdzaWduZXJzGAIgAygJIhgKFk1zZ0RlbGV0ZVNjb3BlUmVzcG9uc2UiVgocTXNnQWRkU2NvcGVEYXRhQWNjZXNzUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBITCgtkYXRhX2FjY2VzcxgCIAMoCRIPCgdzaWduZXJzGAMgAygJIh8KHU1zZ0FkZFNjb3BlRGF0YUFjY2Vzc1Jlc3BvbnNlIlkKH01zZ0RlbGV0ZVNjb3BlRGF0YUFjY2Vzc1JlcXVlc3QSEAoIc2NvcGVfaWQYASABKAwSEwoLZGF0YV9hY2Nlc3MYAiADKAkSDwoHc2lnbmVycxgDIAMoCSIiCiBNc2dEZWxldGVTY29wZURhdGFBY2Nlc3NSZXNwb25zZSJrChdNc2dBZGRTY29wZU93bmVyUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBItCgZvd25lcnMYAiADKAsyHS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlBhcnR5Eg8KB3NpZ25lcnMYAyADKAkiGgoYTXNnQWRkU2NvcGVPd25lclJlc3BvbnNlIk8KGk1zZ0RlbGV0ZVNjb3BlT3duZXJSZXF1ZXN0EhAKCHNjb3BlX2lkGAEgASgMEg4KBm93bmVycxgCIAMoCRIPCgdzaWduZXJzGAMgAygJIh0KG01zZ0RlbGV0ZVNjb3BlT3duZXJSZXNwb25zZSK6AQoWTXNnV3JpdGVTZXNzaW9uUmVxdWVzdBIwCgdzZXNzaW9uGAEgASgLMh8ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TZXNzaW9uEg8KB3NpZ25lcnMYAiADKAkSSgoVc2Vzc2lvbl9pZF9jb21wb25lbnRzGAMgASgLMisucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TZXNzaW9uSWRDb21wb25lbnRzEhEKCXNwZWNfdXVpZBgEIAEoCSJrChNTZXNzaW9uSWRDb21wb25lbnRzEhQKCnNjb3BlX3V1aWQYASABKAlIABIUCgpzY29wZV9hZGRyGAIgASgJSAASFAoMc2Vzc2lvbl91dWlkGAMgASgJQhIKEHNjb3BlX2lkZW50aWZpZXIiWQoXTXNnV3JpdGVTZXNzaW9uUmVzcG9uc2USPgoPc2Vzc2lvbl9pZF9pbmZvGAEgASgLMiUucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TZXNzaW9uSWRJbmZvIvABChVNc2dXcml0ZVJlY29yZFJlcXVlc3QSLgoGcmVjb3JkGAEgASgLMh4ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5SZWNvcmQSDwoHc2lnbmVycxgCIAMoCRJKChVzZXNzaW9uX2lkX2NvbXBvbmVudHMYAyABKAsyKy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNlc3Npb25JZENvbXBvbmVudHMSGgoSY29udHJhY3Rfc3BlY191dWlkGAQgASgJEi4KB3BhcnRpZXMYBSADKAsyHS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlBhcnR5IlYKFk1zZ1dyaXRlUmVjb3JkUmVzcG9uc2USPAoOcmVjb3JkX2lkX2luZm8YASABKAsyJC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlY29yZElkSW5mbyI8ChZNc2dEZWxldGVSZWNvcmRSZXF1ZXN0EhEKCXJlY29yZF9pZBgBIAEoDBIPCgdzaWduZXJzGAIgAygJIhkKF01zZ0RlbGV0ZVJlY29yZFJlc3BvbnNlIooBCiFNc2dXcml0ZVNjb3BlU3BlY2lmaWNhdGlvblJlcXVlc3QSQQoNc3BlY2lmaWNhdGlvbhgBIAEoCzIqLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2NvcGVTcGVjaWZpY2F0aW9uEg8KB3NpZ25lcnMYAiADKAkSEQoJc3BlY191dWlkGAMgASgJImkKIk1zZ1dyaXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVzcG9uc2USQwoSc2NvcGVfc3BlY19pZF9pbmZvGAEgASgLMicucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TY29wZVNwZWNJZEluZm8iTwoiTXNnRGVsZXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVxdWVzdBIYChBzcGVjaWZpY2F0aW9uX2lkGAEgASgMEg8KB3NpZ25lcnMYAiADKAkiJQojTXNnRGVsZXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVzcG9uc2UikAEKJE1zZ1dyaXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVxdWVzdBJECg1zcGVjaWZpY2F0aW9uGAEgASgLMi0ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Db250cmFjdFNwZWNpZmljYXRpb24SDwoHc2lnbmVycxgCIAMoCRIRCglzcGVjX3V1aWQYAyABKAkicgolTXNnV3JpdGVDb250cmFjdFNwZWNpZmljYXRpb25SZXNwb25zZRJJChVjb250cmFjdF9zcGVjX2lkX2luZm8YASABKAsyKi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLkNvbnRyYWN0U3BlY0lkSW5mbyJSCiVNc2dEZWxldGVDb250cmFjdFNwZWNpZmljYXRpb25SZXF1ZXN0EhgKEHNwZWNpZmljYXRpb25faWQYASABKAwSDwoHc2lnbmVycxgCIAMoCSIoCiZNc2dEZWxldGVDb250cmFjdFNwZWNpZmljYXRpb25SZXNwb25zZSJ6CiRNc2dBZGRDb250cmFjdFNwZWNUb1Njb3BlU3BlY1JlcXVlc3QSIQoZY29udHJhY3Rfc3BlY2lmaWNhdGlvbl9pZBgBIAEoDBIeChZzY29wZV9zcGVjaWZpY2F0aW9uX2lkGAIgASgMEg8KB3NpZ25lcnMYAyADKAkiJwolTXNnQWRkQ29udHJhY3RTcGVjVG9TY29wZVNwZWNSZXNwb25zZSJ/CilNc2dEZWxldGVDb250cmFjdFNwZWNGcm9tU2NvcGVTcGVjUmVxdWVzdBIhChljb250cmFjdF9zcGVjaWZpY2F0aW9uX2lkGAEgASgMEh4KFnNjb3BlX3NwZWNpZmljYXRpb25faWQYAiABKAwSDwoHc2lnbmVycxgDIAMoCSIsCipNc2dEZWxldGVDb250cmFjdFNwZWNGcm9tU2NvcGVTcGVjUmVzcG9uc2UilQEKIk1zZ1dyaXRlUmVjb3JkU3BlY2lmaWNhdGlvblJlcXVlc3QSQgoNc3BlY2lmaWNhdGlvbhgBIAEoCzIrLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkU3BlY2lmaWNhdGlvbhIPCgdzaWduZXJzGAIgAygJEhoKEmNvbnRyYWN0X3NwZWNfdXVpZBgDIAEoCSJsCiNNc2dXcml0ZVJlY29yZFNwZWNpZmljYXRpb25SZXNwb25zZRJFChNyZWNvcmRfc3BlY19pZF9pbmZvGAEgASgLMigucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5SZWNvcmRTcGVjSWRJbmZvIlAKI01zZ0RlbGV0ZVJlY29yZFNwZWNpZmljYXRpb25SZXF1ZXN0EhgKEHNwZWNpZmljYXRpb25faWQYASABKAwSDwoHc2lnbmVycxgCIAMoCSImCiRNc2dEZWxldGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVzcG9uc2UyihIKA01zZxJpCgpXcml0ZVNjb3BlEiwucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVNjb3BlUmVxdWVzdBotLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVTY29wZVJlc3BvbnNlEmwKC0RlbGV0ZVNjb3BlEi0ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVTY29wZVJlcXVlc3QaLi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlUmVzcG9uc2USgQEKEkFkZFNjb3BlRGF0YUFjY2VzcxI0LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnQWRkU2NvcGVEYXRhQWNjZXNzUmVxdWVzdBo1LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnQWRkU2NvcGVEYXRhQWNjZXNzUmVzcG9uc2USigEKFURlbGV0ZVNjb3BlRGF0YUFjY2VzcxI3LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVEYXRhQWNjZXNzUmVxdWVzdBo4LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVEYXRhQWNjZXNzUmVzcG9uc2UScgoNQWRkU2NvcGVPd25lchIvLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnQWRkU2NvcGVPd25lclJlcXVlc3QaMC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0FkZFNjb3BlT3duZXJSZXNwb25zZRJ7ChBEZWxldGVTY29wZU93bmVyEjIucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVTY29wZU93bmVyUmVxdWVzdBozLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVPd25lclJlc3BvbnNlEm8KDFdyaXRlU2Vzc2lvbhIuLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVTZXNzaW9uUmVxdWVzdBovLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVTZXNzaW9uUmVzcG9uc2USbAoLV3JpdGVSZWNvcmQSLS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlUmVjb3JkUmVxdWVzdBouLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVSZWNvcmRSZXNwb25zZRJvCgxEZWxldGVSZWNvcmQSLi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVJlY29yZFJlcXVlc3QaLy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVJlY29yZFJlc3BvbnNlEpABChdXcml0ZVNjb3BlU3BlY2lmaWNhdGlvbhI5LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVTY29wZVNwZWNpZmljYXRpb25SZXF1ZXN0GjoucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVNjb3BlU3BlY2lmaWNhdGlvblJlc3BvbnNlEpMBChhEZWxldGVTY29wZVNwZWNpZmljYXRpb24SOi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlU3BlY2lmaWNhdGlvblJlcXVlc3QaOy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlU3BlY2lmaWNhdGlvblJlc3BvbnNlEpkBChpXcml0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvbhI8LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVDb250cmFjdFNwZWNpZmljYXRpb25SZXF1ZXN0Gj0ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvblJlc3BvbnNlEpwBChtEZWxldGVDb250cmFjdFNwZWNpZmljYXRpb24SPS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvblJlcXVlc3QaPi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvblJlc3BvbnNlEpkBChpBZGRDb250cmFjdFNwZWNUb1Njb3BlU3BlYxI8LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnQWRkQ29udHJhY3RTcGVjVG9TY29wZVNwZWNSZXF1ZXN0Gj0ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dBZGRDb250cmFjdFNwZWNUb1Njb3BlU3BlY1Jlc3BvbnNlEqgBCh9EZWxldGVDb250cmFjdFNwZWNGcm9tU2NvcGVTcGVjEkEucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVDb250cmFjdFNwZWNGcm9tU2NvcGVTcGVjUmVxdWVzdBpCLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlQ29udHJhY3RTcGVjRnJvbVNjb3BlU3BlY1Jlc3BvbnNlEpMBChhXcml0ZVJlY29yZFNwZWNpZmljYXRpb24SOi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlUmVjb3JkU3BlY2lmaWNhdGlvblJlcXVlc3QaOy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlUmVjb3JkU3BlY2lmaWNhdGlvblJlc3BvbnNlEpYBChlEZWxldGVSZWNvcmRTcGVjaWZpY2F0aW9uEjsucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVxdWVzdBo8LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlUmVjb3JkU3BlY2lmaWNhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_provenance_metadata_v1_metadata, file_provenance_metadata_v1_scope, file_provenance_metadata_v1_specification]);
+  fileDesc("Ch9wcm92ZW5hbmNlL21ldGFkYXRhL3YxL3R4LnByb3RvEhZwcm92ZW5hbmNlLm1ldGFkYXRhLnYxIo8BChRNc2dXcml0ZVNjb3BlUmVxdWVzdBIsCgVzY29wZRgBIAEoCzIdLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2NvcGUSDwoHc2lnbmVycxgCIAMoCRISCgpzY29wZV91dWlkGAMgASgJEhEKCXNwZWNfdXVpZBgEIAEoCRIRCgl1c2RfbWlsbHMYBSABKAQiUwoVTXNnV3JpdGVTY29wZVJlc3BvbnNlEjoKDXNjb3BlX2lkX2luZm8YASABKAsyIy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNjb3BlSWRJbmZvIjoKFU1zZ0RlbGV0ZVNjb3BlUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBIPCgdzaWduZXJzGAIgAygJIhgKFk1zZ0RlbGV0ZVNjb3BlUmVzcG9uc2UiVgocTXNnQWRkU2NvcGVEYXRhQWNjZXNzUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBITCgtkYXRhX2FjY2VzcxgCIAMoCRIPCgdzaWduZXJzGAMgAygJIh8KHU1zZ0FkZFNjb3BlRGF0YUFjY2Vzc1Jlc3BvbnNlIlkKH01zZ0RlbGV0ZVNjb3BlRGF0YUFjY2Vzc1JlcXVlc3QSEAoIc2NvcGVfaWQYASABKAwSEwoLZGF0YV9hY2Nlc3MYAiADKAkSDwoHc2lnbmVycxgDIAMoCSIiCiBNc2dEZWxldGVTY29wZURhdGFBY2Nlc3NSZXNwb25zZSJrChdNc2dBZGRTY29wZU93bmVyUmVxdWVzdBIQCghzY29wZV9pZBgBIAEoDBItCgZvd25lcnMYAiADKAsyHS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlBhcnR5Eg8KB3NpZ25lcnMYAyADKAkiGgoYTXNnQWRkU2NvcGVPd25lclJlc3BvbnNlIk8KGk1zZ0RlbGV0ZVNjb3BlT3duZXJSZXF1ZXN0EhAKCHNjb3BlX2lkGAEgASgMEg4KBm93bmVycxgCIAMoCRIPCgdzaWduZXJzGAMgAygJIh0KG01zZ0RlbGV0ZVNjb3BlT3duZXJSZXNwb25zZSJeChtNc2dVcGRhdGVWYWx1ZU93bmVyc1JlcXVlc3QSEQoJc2NvcGVfaWRzGAEgAygMEhsKE3ZhbHVlX293bmVyX2FkZHJlc3MYAiABKAkSDwoHc2lnbmVycxgDIAMoCSIeChxNc2dVcGRhdGVWYWx1ZU93bmVyc1Jlc3BvbnNlIlIKG01zZ01pZ3JhdGVWYWx1ZU93bmVyUmVxdWVzdBIQCghleGlzdGluZxgBIAEoCRIQCghwcm9wb3NlZBgCIAEoCRIPCgdzaWduZXJzGAMgAygJIh4KHE1zZ01pZ3JhdGVWYWx1ZU93bmVyUmVzcG9uc2UiugEKFk1zZ1dyaXRlU2Vzc2lvblJlcXVlc3QSMAoHc2Vzc2lvbhgBIAEoCzIfLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2Vzc2lvbhIPCgdzaWduZXJzGAIgAygJEkoKFXNlc3Npb25faWRfY29tcG9uZW50cxgDIAEoCzIrLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2Vzc2lvbklkQ29tcG9uZW50cxIRCglzcGVjX3V1aWQYBCABKAkiawoTU2Vzc2lvbklkQ29tcG9uZW50cxIUCgpzY29wZV91dWlkGAEgASgJSAASFAoKc2NvcGVfYWRkchgCIAEoCUgAEhQKDHNlc3Npb25fdXVpZBgDIAEoCUISChBzY29wZV9pZGVudGlmaWVyIlkKF01zZ1dyaXRlU2Vzc2lvblJlc3BvbnNlEj4KD3Nlc3Npb25faWRfaW5mbxgBIAEoCzIlLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2Vzc2lvbklkSW5mbyLwAQoVTXNnV3JpdGVSZWNvcmRSZXF1ZXN0Ei4KBnJlY29yZBgBIAEoCzIeLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkEg8KB3NpZ25lcnMYAiADKAkSSgoVc2Vzc2lvbl9pZF9jb21wb25lbnRzGAMgASgLMisucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5TZXNzaW9uSWRDb21wb25lbnRzEhoKEmNvbnRyYWN0X3NwZWNfdXVpZBgEIAEoCRIuCgdwYXJ0aWVzGAUgAygLMh0ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5QYXJ0eSJWChZNc2dXcml0ZVJlY29yZFJlc3BvbnNlEjwKDnJlY29yZF9pZF9pbmZvGAEgASgLMiQucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5SZWNvcmRJZEluZm8iPAoWTXNnRGVsZXRlUmVjb3JkUmVxdWVzdBIRCglyZWNvcmRfaWQYASABKAwSDwoHc2lnbmVycxgCIAMoCSIZChdNc2dEZWxldGVSZWNvcmRSZXNwb25zZSKKAQohTXNnV3JpdGVTY29wZVNwZWNpZmljYXRpb25SZXF1ZXN0EkEKDXNwZWNpZmljYXRpb24YASABKAsyKi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlNjb3BlU3BlY2lmaWNhdGlvbhIPCgdzaWduZXJzGAIgAygJEhEKCXNwZWNfdXVpZBgDIAEoCSJpCiJNc2dXcml0ZVNjb3BlU3BlY2lmaWNhdGlvblJlc3BvbnNlEkMKEnNjb3BlX3NwZWNfaWRfaW5mbxgBIAEoCzInLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuU2NvcGVTcGVjSWRJbmZvIk8KIk1zZ0RlbGV0ZVNjb3BlU3BlY2lmaWNhdGlvblJlcXVlc3QSGAoQc3BlY2lmaWNhdGlvbl9pZBgBIAEoDBIPCgdzaWduZXJzGAIgAygJIiUKI01zZ0RlbGV0ZVNjb3BlU3BlY2lmaWNhdGlvblJlc3BvbnNlIpABCiRNc2dXcml0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvblJlcXVlc3QSRAoNc3BlY2lmaWNhdGlvbhgBIAEoCzItLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuQ29udHJhY3RTcGVjaWZpY2F0aW9uEg8KB3NpZ25lcnMYAiADKAkSEQoJc3BlY191dWlkGAMgASgJInIKJU1zZ1dyaXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVzcG9uc2USSQoVY29udHJhY3Rfc3BlY19pZF9pbmZvGAEgASgLMioucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Db250cmFjdFNwZWNJZEluZm8iUgolTXNnRGVsZXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVxdWVzdBIYChBzcGVjaWZpY2F0aW9uX2lkGAEgASgMEg8KB3NpZ25lcnMYAiADKAkiKAomTXNnRGVsZXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVzcG9uc2UiegokTXNnQWRkQ29udHJhY3RTcGVjVG9TY29wZVNwZWNSZXF1ZXN0EiEKGWNvbnRyYWN0X3NwZWNpZmljYXRpb25faWQYASABKAwSHgoWc2NvcGVfc3BlY2lmaWNhdGlvbl9pZBgCIAEoDBIPCgdzaWduZXJzGAMgAygJIicKJU1zZ0FkZENvbnRyYWN0U3BlY1RvU2NvcGVTcGVjUmVzcG9uc2UifwopTXNnRGVsZXRlQ29udHJhY3RTcGVjRnJvbVNjb3BlU3BlY1JlcXVlc3QSIQoZY29udHJhY3Rfc3BlY2lmaWNhdGlvbl9pZBgBIAEoDBIeChZzY29wZV9zcGVjaWZpY2F0aW9uX2lkGAIgASgMEg8KB3NpZ25lcnMYAyADKAkiLAoqTXNnRGVsZXRlQ29udHJhY3RTcGVjRnJvbVNjb3BlU3BlY1Jlc3BvbnNlIpUBCiJNc2dXcml0ZVJlY29yZFNwZWNpZmljYXRpb25SZXF1ZXN0EkIKDXNwZWNpZmljYXRpb24YASABKAsyKy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLlJlY29yZFNwZWNpZmljYXRpb24SDwoHc2lnbmVycxgCIAMoCRIaChJjb250cmFjdF9zcGVjX3V1aWQYAyABKAkibAojTXNnV3JpdGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVzcG9uc2USRQoTcmVjb3JkX3NwZWNfaWRfaW5mbxgBIAEoCzIoLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuUmVjb3JkU3BlY0lkSW5mbyJQCiNNc2dEZWxldGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVxdWVzdBIYChBzcGVjaWZpY2F0aW9uX2lkGAEgASgMEg8KB3NpZ25lcnMYAiADKAkiJgokTXNnRGVsZXRlUmVjb3JkU3BlY2lmaWNhdGlvblJlc3BvbnNlMooUCgNNc2cSaQoKV3JpdGVTY29wZRIsLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVTY29wZVJlcXVlc3QaLS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlU2NvcGVSZXNwb25zZRJsCgtEZWxldGVTY29wZRItLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVSZXF1ZXN0Gi4ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVTY29wZVJlc3BvbnNlEoEBChJBZGRTY29wZURhdGFBY2Nlc3MSNC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0FkZFNjb3BlRGF0YUFjY2Vzc1JlcXVlc3QaNS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0FkZFNjb3BlRGF0YUFjY2Vzc1Jlc3BvbnNlEooBChVEZWxldGVTY29wZURhdGFBY2Nlc3MSNy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlRGF0YUFjY2Vzc1JlcXVlc3QaOC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlRGF0YUFjY2Vzc1Jlc3BvbnNlEnIKDUFkZFNjb3BlT3duZXISLy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0FkZFNjb3BlT3duZXJSZXF1ZXN0GjAucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dBZGRTY29wZU93bmVyUmVzcG9uc2USewoQRGVsZXRlU2NvcGVPd25lchIyLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVPd25lclJlcXVlc3QaMy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVNjb3BlT3duZXJSZXNwb25zZRJ+ChFVcGRhdGVWYWx1ZU93bmVycxIzLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnVXBkYXRlVmFsdWVPd25lcnNSZXF1ZXN0GjQucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dVcGRhdGVWYWx1ZU93bmVyc1Jlc3BvbnNlEn4KEU1pZ3JhdGVWYWx1ZU93bmVyEjMucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dNaWdyYXRlVmFsdWVPd25lclJlcXVlc3QaNC5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ01pZ3JhdGVWYWx1ZU93bmVyUmVzcG9uc2USbwoMV3JpdGVTZXNzaW9uEi4ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVNlc3Npb25SZXF1ZXN0Gi8ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVNlc3Npb25SZXNwb25zZRJsCgtXcml0ZVJlY29yZBItLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVSZWNvcmRSZXF1ZXN0Gi4ucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVJlY29yZFJlc3BvbnNlEm8KDERlbGV0ZVJlY29yZBIuLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlUmVjb3JkUmVxdWVzdBovLnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlUmVjb3JkUmVzcG9uc2USkAEKF1dyaXRlU2NvcGVTcGVjaWZpY2F0aW9uEjkucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZVNjb3BlU3BlY2lmaWNhdGlvblJlcXVlc3QaOi5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVzcG9uc2USkwEKGERlbGV0ZVNjb3BlU3BlY2lmaWNhdGlvbhI6LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVxdWVzdBo7LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlU2NvcGVTcGVjaWZpY2F0aW9uUmVzcG9uc2USmQEKGldyaXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uEjwucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dXcml0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvblJlcXVlc3QaPS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ1dyaXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVzcG9uc2USnAEKG0RlbGV0ZUNvbnRyYWN0U3BlY2lmaWNhdGlvbhI9LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVxdWVzdBo+LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnRGVsZXRlQ29udHJhY3RTcGVjaWZpY2F0aW9uUmVzcG9uc2USmQEKGkFkZENvbnRyYWN0U3BlY1RvU2NvcGVTcGVjEjwucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dBZGRDb250cmFjdFNwZWNUb1Njb3BlU3BlY1JlcXVlc3QaPS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0FkZENvbnRyYWN0U3BlY1RvU2NvcGVTcGVjUmVzcG9uc2USqAEKH0RlbGV0ZUNvbnRyYWN0U3BlY0Zyb21TY29wZVNwZWMSQS5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZUNvbnRyYWN0U3BlY0Zyb21TY29wZVNwZWNSZXF1ZXN0GkIucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVDb250cmFjdFNwZWNGcm9tU2NvcGVTcGVjUmVzcG9uc2USkwEKGFdyaXRlUmVjb3JkU3BlY2lmaWNhdGlvbhI6LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVxdWVzdBo7LnByb3ZlbmFuY2UubWV0YWRhdGEudjEuTXNnV3JpdGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVzcG9uc2USlgEKGURlbGV0ZVJlY29yZFNwZWNpZmljYXRpb24SOy5wcm92ZW5hbmNlLm1ldGFkYXRhLnYxLk1zZ0RlbGV0ZVJlY29yZFNwZWNpZmljYXRpb25SZXF1ZXN0GjwucHJvdmVuYW5jZS5tZXRhZGF0YS52MS5Nc2dEZWxldGVSZWNvcmRTcGVjaWZpY2F0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_provenance_metadata_v1_metadata, file_provenance_metadata_v1_scope, file_provenance_metadata_v1_specification]);
 
 /**
  * MsgWriteScopeRequest writes a scope.
@@ -335,6 +335,106 @@ export const MsgDeleteScopeOwnerResponseSchema: GenMessage<MsgDeleteScopeOwnerRe
   messageDesc(file_provenance_metadata_v1_tx, 11);
 
 /**
+ * MsgUpdateValueOwnersRequest sets the value owner of scopes.
+ *
+ * @generated from message provenance.metadata.v1.MsgUpdateValueOwnersRequest
+ */
+export type MsgUpdateValueOwnersRequest = Message<"provenance.metadata.v1.MsgUpdateValueOwnersRequest"> & {
+  /**
+   * Scope addresses.
+   *
+   * @generated from field: repeated bytes scope_ids = 1;
+   */
+  scopeIds: Uint8Array[];
+
+  /**
+   * The new value owner's account address.
+   *
+   * @generated from field: string value_owner_address = 2;
+   */
+  valueOwnerAddress: string;
+
+  /**
+   * Signing addresses.
+   *
+   * @generated from field: repeated string signers = 3;
+   */
+  signers: string[];
+};
+
+/**
+ * Describes the message provenance.metadata.v1.MsgUpdateValueOwnersRequest.
+ * Use `create(MsgUpdateValueOwnersRequestSchema)` to create a new message.
+ */
+export const MsgUpdateValueOwnersRequestSchema: GenMessage<MsgUpdateValueOwnersRequest> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_tx, 12);
+
+/**
+ * MsgUpdateValueOwnersResponse is empty.
+ *
+ * @generated from message provenance.metadata.v1.MsgUpdateValueOwnersResponse
+ */
+export type MsgUpdateValueOwnersResponse = Message<"provenance.metadata.v1.MsgUpdateValueOwnersResponse"> & {
+};
+
+/**
+ * Describes the message provenance.metadata.v1.MsgUpdateValueOwnersResponse.
+ * Use `create(MsgUpdateValueOwnersResponseSchema)` to create a new message.
+ */
+export const MsgUpdateValueOwnersResponseSchema: GenMessage<MsgUpdateValueOwnersResponse> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_tx, 13);
+
+/**
+ * MsgMigrateValueOwnerRequest moves all scopes of one value owner to another.
+ *
+ * @generated from message provenance.metadata.v1.MsgMigrateValueOwnerRequest
+ */
+export type MsgMigrateValueOwnerRequest = Message<"provenance.metadata.v1.MsgMigrateValueOwnerRequest"> & {
+  /**
+   * The current value owner's account address.
+   *
+   * @generated from field: string existing = 1;
+   */
+  existing: string;
+
+  /**
+   * The new value owner's account address.
+   *
+   * @generated from field: string proposed = 2;
+   */
+  proposed: string;
+
+  /**
+   * Signing addresses.
+   *
+   * @generated from field: repeated string signers = 3;
+   */
+  signers: string[];
+};
+
+/**
+ * Describes the message provenance.metadata.v1.MsgMigrateValueOwnerRequest.
+ * Use `create(MsgMigrateValueOwnerRequestSchema)` to create a new message.
+ */
+export const MsgMigrateValueOwnerRequestSchema: GenMessage<MsgMigrateValueOwnerRequest> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_tx, 14);
+
+/**
+ * MsgMigrateValueOwnerResponse is empty.
+ *
+ * @generated from message provenance.metadata.v1.MsgMigrateValueOwnerResponse
+ */
+export type MsgMigrateValueOwnerResponse = Message<"provenance.metadata.v1.MsgMigrateValueOwnerResponse"> & {
+};
+
+/**
+ * Describes the message provenance.metadata.v1.MsgMigrateValueOwnerResponse.
+ * Use `create(MsgMigrateValueOwnerResponseSchema)` to create a new message.
+ */
+export const MsgMigrateValueOwnerResponseSchema: GenMessage<MsgMigrateValueOwnerResponse> = /*@__PURE__*/
+  messageDesc(file_provenance_metadata_v1_tx, 15);
+
+/**
  * MsgWriteSessionRequest writes a session.
  *
  * @generated from message provenance.metadata.v1.MsgWriteSessionRequest
@@ -374,7 +474,7 @@ export type MsgWriteSessionRequest = Message<"provenance.metadata.v1.MsgWriteSes
  * Use `create(MsgWriteSessionRequestSchema)` to create a new message.
  */
 export const MsgWriteSessionRequestSchema: GenMessage<MsgWriteSessionRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 12);
+  messageDesc(file_provenance_metadata_v1_tx, 16);
 
 /**
  * SessionIdComponents are the parts of a session address.
@@ -418,7 +518,7 @@ export type SessionIdComponents = Message<"provenance.metadata.v1.SessionIdCompo
  * Use `create(SessionIdComponentsSchema)` to create a new message.
  */
 export const SessionIdComponentsSchema: GenMessage<SessionIdComponents> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 13);
+  messageDesc(file_provenance_metadata_v1_tx, 17);
 
 /**
  * MsgWriteSessionResponse returns the id of the written session.
@@ -439,7 +539,7 @@ export type MsgWriteSessionResponse = Message<"provenance.metadata.v1.MsgWriteSe
  * Use `create(MsgWriteSessionResponseSchema)` to create a new message.
  */
 export const MsgWriteSessionResponseSchema: GenMessage<MsgWriteSessionResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 14);
+  messageDesc(file_provenance_metadata_v1_tx, 18);
 
 /**
  * MsgWriteRecordRequest writes a record.
@@ -488,7 +588,7 @@ export type MsgWriteRecordRequest = Message<"provenance.metadata.v1.MsgWriteReco
  * Use `create(MsgWriteRecordRequestSchema)` to create a new message.
  */
 export const MsgWriteRecordRequestSchema: GenMessage<MsgWriteRecordRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 15);
+  messageDesc(file_provenance_metadata_v1_tx, 19);
 
 /**
  * MsgWriteRecordResponse returns the id of the written record.
@@ -509,7 +609,7 @@ export type MsgWriteRecordResponse = Message<"provenance.metadata.v1.MsgWriteRec
  * Use `create(MsgWriteRecordResponseSchema)` to create a new message.
  */
 export const MsgWriteRecordResponseSchema: GenMessage<MsgWriteRecordResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 16);
+  messageDesc(file_provenance_metadata_v1_tx, 20);
 
 /**
  * MsgDeleteRecordRequest deletes a record.
@@ -537,7 +637,7 @@ export type MsgDeleteRecordRequest = Message<"provenance.metadata.v1.MsgDeleteRe
  * Use `create(MsgDeleteRecordRequestSchema)` to create a new message.
  */
 export const MsgDeleteRecordRequestSchema: GenMessage<MsgDeleteRecordRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 17);
+  messageDesc(file_provenance_metadata_v1_tx, 21);
 
 /**
  * MsgDeleteRecordResponse is empty.
@@ -552,7 +652,7 @@ export type MsgDeleteRecordResponse = Message<"provenance.metadata.v1.MsgDeleteR
  * Use `create(MsgDeleteRecordResponseSchema)` to create a new message.
  */
 export const MsgDeleteRecordResponseSchema: GenMessage<MsgDeleteRecordResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 18);
+  messageDesc(file_provenance_metadata_v1_tx, 22);
 
 /**
  * MsgWriteScopeSpecificationRequest writes a scope specification.
@@ -587,7 +687,7 @@ export type MsgWriteScopeSpecificationRequest = Message<"provenance.metadata.v1.
  * Use `create(MsgWriteScopeSpecificationRequestSchema)` to create a new message.
  */
 export const MsgWriteScopeSpecificationRequestSchema: GenMessage<MsgWriteScopeSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 19);
+  messageDesc(file_provenance_metadata_v1_tx, 23);
 
 /**
  * MsgWriteScopeSpecificationResponse returns the id of the written scope specification.
@@ -608,7 +708,7 @@ export type MsgWriteScopeSpecificationResponse = Message<"provenance.metadata.v1
  * Use `create(MsgWriteScopeSpecificationResponseSchema)` to create a new message.
  */
 export const MsgWriteScopeSpecificationResponseSchema: GenMessage<MsgWriteScopeSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 20);
+  messageDesc(file_provenance_metadata_v1_tx, 24);
 
 /**
  * MsgDeleteScopeSpecificationRequest deletes a scope specification.
@@ -636,7 +736,7 @@ export type MsgDeleteScopeSpecificationRequest = Message<"provenance.metadata.v1
  * Use `create(MsgDeleteScopeSpecificationRequestSchema)` to create a new message.
  */
 export const MsgDeleteScopeSpecificationRequestSchema: GenMessage<MsgDeleteScopeSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 21);
+  messageDesc(file_provenance_metadata_v1_tx, 25);
 
 /**
  * MsgDeleteScopeSpecificationResponse is empty.
@@ -651,7 +751,7 @@ export type MsgDeleteScopeSpecificationResponse = Message<"provenance.metadata.v
  * Use `create(MsgDeleteScopeSpecificationResponseSchema)` to create a new message.
  */
 export const MsgDeleteScopeSpecificationResponseSchema: GenMessage<MsgDeleteScopeSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 22);
+  messageDesc(file_provenance_metadata_v1_tx, 26);
 
 /**
  * MsgWriteContractSpecificationRequest writes a contract specification.
@@ -686,7 +786,7 @@ export type MsgWriteContractSpecificationRequest = Message<"provenance.metadata.
  * Use `create(MsgWriteContractSpecificationRequestSchema)` to create a new message.
  */
 export const MsgWriteContractSpecificationRequestSchema: GenMessage<MsgWriteContractSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 23);
+  messageDesc(file_provenance_metadata_v1_tx, 27);
 
 /**
  * MsgWriteContractSpecificationResponse returns the id of the written contract specification.
@@ -707,7 +807,7 @@ export type MsgWriteContractSpecificationResponse = Message<"provenance.metadata
  * Use `create(MsgWriteContractSpecificationResponseSchema)` to create a new message.
  */
 export const MsgWriteContractSpecificationResponseSchema: GenMessage<MsgWriteContractSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 24);
+  messageDesc(file_provenance_metadata_v1_tx, 28);
 
 /**
  * MsgDeleteContractSpecificationRequest deletes a contract specification.
@@ -735,7 +835,7 @@ export type MsgDeleteContractSpecificationRequest = Message<"provenance.metadata
  * Use `create(MsgDeleteContractSpecificationRequestSchema)` to create a new message.
  */
 export const MsgDeleteContractSpecificationRequestSchema: GenMessage<MsgDeleteContractSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 25);
+  messageDesc(file_provenance_metadata_v1_tx, 29);
 
 /**
  * MsgDeleteContractSpecificationResponse is empty.
@@ -750,7 +850,7 @@ export type MsgDeleteContractSpecificationResponse = Message<"provenance.metadat
  * Use `create(MsgDeleteContractSpecificationResponseSchema)` to create a new message.
  */
 export const MsgDeleteContractSpecificationResponseSchema: GenMessage<MsgDeleteContractSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 26);
+  messageDesc(file_provenance_metadata_v1_tx, 30);
 
 /**
  * MsgAddContractSpecToScopeSpecRequest links a contract specification to a scope specification.
@@ -785,7 +885,7 @@ export type MsgAddContractSpecToScopeSpecRequest = Message<"provenance.metadata.
  * Use `create(MsgAddContractSpecToScopeSpecRequestSchema)` to create a new message.
  */
 export const MsgAddContractSpecToScopeSpecRequestSchema: GenMessage<MsgAddContractSpecToScopeSpecRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 27);
+  messageDesc(file_provenance_metadata_v1_tx, 31);
 
 /**
  * MsgAddContractSpecToScopeSpecResponse is empty.
@@ -800,7 +900,7 @@ export type MsgAddContractSpecToScopeSpecResponse = Message<"provenance.metadata
  * Use `create(MsgAddContractSpecToScopeSpecResponseSchema)` to create a new message.
  */
 export const MsgAddContractSpecToScopeSpecResponseSchema: GenMessage<MsgAddContractSpecToScopeSpecResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 28);
+  messageDesc(file_provenance_metadata_v1_tx, 32);
 
 /**
  * MsgDeleteContractSpecFromScopeSpecRequest unlinks a contract specification from a scope specification.
@@ -835,7 +935,7 @@ export type MsgDeleteContractSpecFromScopeSpecRequest = Message<"provenance.meta
  * Use `create(MsgDeleteContractSpecFromScopeSpecRequestSchema)` to create a new message.
  */
 export const MsgDeleteContractSpecFromScopeSpecRequestSchema: GenMessage<MsgDeleteContractSpecFromScopeSpecRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 29);
+  messageDesc(file_provenance_metadata_v1_tx, 33);
 
 /**
  * MsgDeleteContractSpecFromScopeSpecResponse is empty.
@@ -850,7 +950,7 @@ export type MsgDeleteContractSpecFromScopeSpecResponse = Message<"provenance.met
  * Use `create(MsgDeleteContractSpecFromScopeSpecResponseSchema)` to create a new message.
  */
 export const MsgDeleteContractSpecFromScopeSpecResponseSchema: GenMessage<MsgDeleteContractSpecFromScopeSpecResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 30);
+  messageDesc(file_provenance_metadata_v1_tx, 34);
 
 /**
  * MsgWriteRecordSpecificationRequest writes a record specification.
@@ -885,7 +985,7 @@ export type MsgWriteRecordSpecificationRequest = Message<"provenance.metadata.v1
  * Use `create(MsgWriteRecordSpecificationRequestSchema)` to create a new message.
  */
 export const MsgWriteRecordSpecificationRequestSchema: GenMessage<MsgWriteRecordSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 31);
+  messageDesc(file_provenance_metadata_v1_tx, 35);
 
 /**
  * MsgWriteRecordSpecificationResponse returns the id of the written record specification.
@@ -906,7 +1006,7 @@ export type MsgWriteRecordSpecificationResponse = Message<"provenance.metadata.v
  * Use `create(MsgWriteRecordSpecificationResponseSchema)` to create a new message.
  */
 export const MsgWriteRecordSpecificationResponseSchema: GenMessage<MsgWriteRecordSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 32);
+  messageDesc(file_provenance_metadata_v1_tx, 36);
 
 /**
  * MsgDeleteRecordSpecificationRequest deletes a record specification.
@@ -934,7 +1034,7 @@ export type MsgDeleteRecordSpecificationRequest = Message<"provenance.metadata.v
  * Use `create(MsgDeleteRecordSpecificationRequestSchema)` to create a new message.
  */
 export const MsgDeleteRecordSpecificationRequestSchema: GenMessage<MsgDeleteRecordSpecificationRequest> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 33);
+  messageDesc(file_provenance_metadata_v1_tx, 37);
 
 /**
  * MsgDeleteRecordSpecificationResponse is empty.
@@ -949,7 +1049,7 @@ export type MsgDeleteRecordSpecificationResponse = Message<"provenance.metadata.
  * Use `create(MsgDeleteRecordSpecificationResponseSchema)` to create a new message.
  */
 export const MsgDeleteRecordSpecificationResponseSchema: GenMessage<MsgDeleteRecordSpecificationResponse> = /*@__PURE__*/
-  messageDesc(file_provenance_metadata_v1_tx, 34);
+  messageDesc(file_provenance_metadata_v1_tx, 38);
 
 /**
  * Msg is the metadata module's transaction service.
@@ -1016,6 +1116,26 @@ export const Msg: GenService<{
     methodKind: "unary";
     input: typeof MsgDeleteScopeOwnerRequestSchema;
     output: typeof MsgDeleteScopeOwnerResponseSchema;
+  },
+  /**
+   * UpdateValueOwners gives one or more scopes a new value owner.
+   *
+   * @generated from rpc provenance.metadata.v1.Msg.UpdateValueOwners
+   */
+  updateValueOwners: {
+    methodKind: "unary";
+    input: typeof MsgUpdateValueOwnersRequestSchema;
+    output: typeof MsgUpdateValueOwnersResponseSchema;
+  },
+  /**
+   * MigrateValueOwner moves every scope of one value owner to another.
+   *
+   * @generated from rpc provenance.metadata.v1.Msg.MigrateValueOwner
+   */
+  migrateValueOwner: {
+    methodKind: "unary";
+    input: typeof MsgMigrateValueOwnerRequestSchema;
+    output: typeof MsgMigrateValueOwnerResponseSchema;
   },
   /**
    * WriteSession creates or replaces a session.

@@ -11,6 +11,7 @@ import {
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import {
   type DimeVerification,
+  decompressPublicKey,
   decryptDime,
   encryptDime,
   type KeyPair,
@@ -30,7 +31,11 @@ import { createChunkTransport } from "./chunk-transport.js";
 import { DimeOffload } from "./dime-offload.js";
 import { EosError } from "./eos-error.js";
 import { putRequests } from "./put-requests.js";
+import { subscribeMail } from "./subscription.js";
 import { WindowedSessionManager } from "./window-session-manager.js";
+
+/** The request header that asks Get and StatObject for one owner's object (base64 of its public key). */
+export const OWNER_HEADER = "x-p8e-eos-owner";
 
 /** The bytes a caller signs to prove it holds a key, followed by the server's challenge. */
 export const AUTH_SIGNING_PREFIX = "p8e-eos-auth-v1:";
@@ -93,8 +98,18 @@ export interface PutOptions extends CallSettings {
   readonly onProgress?: (bytes: number) => void;
 }
 
+/** Options of {@link EosClient.stat}. */
+export interface StatOptions extends CallSettings {
+  /**
+   * The object of this owner (encryption public key, 33 or 65 bytes) only. Several owners may have
+   * stored an object with one hash for this party; without `owner` the store serves this party's own
+   * object if it stored one, else the one stored first, which another key could have put there.
+   */
+  readonly owner?: Uint8Array;
+}
+
 /** Options of {@link EosClient.get}. */
-export interface GetOptions extends CallSettings {
+export interface GetOptions extends StatOptions {
   /** Require the object's signature to be from this key (33 or 65 bytes). */
   readonly expectedSigner?: Uint8Array;
   /** Called with the number of plaintext bytes received so far. */
@@ -122,6 +137,8 @@ export interface ObjectStream {
   readonly verified: Promise<DimeVerification>;
   /** Cleartext DIME metadata. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The owner named in the DIME (its encryption public key). */
+  readonly owner: Uint8Array | undefined;
 }
 
 /** What {@link EosClient.stat} reports. */
@@ -165,8 +182,10 @@ export interface SubscribeOptions {
   /** Called for an item that could not be decrypted or verified; the item is rejected (set aside) on the store. */
   readonly onInvalid?: (uuid: string, error: EosError) => void;
   /**
-   * Subscribe again (with backoff) when the store goes away, e.g. restarts; default true. Unacked
-   * items are delivered again after a reconnect (at least once), so handlers must tolerate repeats.
+   * Subscribe again (with backoff up to 5 s) whenever the store goes away — a restart, a crash, a
+   * network failure — until `signal` aborts, the client closes, or the store refuses the keys;
+   * default true. Unacked items are delivered again after a reconnect (at least once), so handlers
+   * must tolerate repeats; items acked through the subscription are not handed out again.
    */
   readonly reconnect?: boolean;
 }
@@ -234,9 +253,9 @@ export interface EosClient {
     options?: GetOptions,
   ): Promise<MessageShape<Desc>>;
   /** Describes an object readable by this party, or undefined when there is none. */
-  stat(hash: Uint8Array | string, options?: CallSettings): Promise<ObjectInfo | undefined>;
+  stat(hash: Uint8Array | string, options?: StatOptions): Promise<ObjectInfo | undefined>;
   /** Whether an object readable by this party exists. */
-  exists(hash: Uint8Array | string, options?: CallSettings): Promise<boolean>;
+  exists(hash: Uint8Array | string, options?: StatOptions): Promise<boolean>;
   /** Registers a key: this party's own (no url: served here), or another party's with its store URL for replication. */
   registerKey(
     publicKey: Uint8Array,
@@ -271,6 +290,7 @@ export interface EosClient {
  * before it expires), retries calls that fail with UNAVAILABLE, and throws {@link EosError} only.
  */
 export function createEosClient(options: EosClientOptions): EosClient {
+  checkBaseUrl(options.baseUrl);
   const encryption = keyPairOf(options.keys.encryption, "keys.encryption");
   const signing = options.keys.signing === undefined ? encryption : keyPairOf(options.keys.signing, "keys.signing");
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -293,6 +313,8 @@ export function createEosClient(options: EosClientOptions): EosClient {
     idleConnectionTimeoutMs: 60_000,
   });
 
+  // Aborted by close(): ends subscriptions, which otherwise outlive any outage.
+  const closing = new AbortController();
   let token: { value: string; expiresAt: number } | undefined;
   let pendingToken: Promise<string> | undefined;
   const openMethods = new Set(["CreateChallenge", "Authenticate", "GetServerInfo"]);
@@ -344,11 +366,12 @@ export function createEosClient(options: EosClientOptions): EosClient {
     return pendingToken;
   }
 
-  function callOptions(settings: CallSettings | undefined, deadline: number | undefined): CallOptions {
-    const out: { timeoutMs?: number; signal?: AbortSignal } = {};
+  function callOptions(settings: StatOptions | undefined, deadline: number | undefined): CallOptions {
+    const out: { timeoutMs?: number; signal?: AbortSignal; headers?: Record<string, string> } = {};
     const t = settings?.timeoutMs ?? deadline;
     if (t !== undefined) out.timeoutMs = t;
     if (settings?.signal !== undefined) out.signal = settings.signal;
+    if (settings?.owner !== undefined) out.headers = { [OWNER_HEADER]: ownerHeaderValue(settings.owner) };
     return out;
   }
 
@@ -451,6 +474,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
       plaintext: get.onProgress === undefined ? plaintext : counting(plaintext, get.onProgress),
       verified,
       metadata: header.metadata,
+      owner: ownerOf(header.dime.owner?.publicKey),
     };
   }
 
@@ -464,9 +488,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
       uuid,
       type: item?.messageType ?? header.metadata[MAIL_TYPE_KEY] ?? "",
       hash: verification.hash,
-      sender:
-        item?.senderPublicKey ??
-        (owner === undefined ? undefined : new Uint8Array(Buffer.from(Buffer.from(owner).toString(), "base64"))),
+      sender: item?.senderPublicKey ?? ownerOf(owner),
       signer: verification.signer?.publicKey,
       plaintext: Buffer.concat(chunks),
       metadata: header.metadata,
@@ -492,7 +514,13 @@ export function createEosClient(options: EosClientOptions): EosClient {
           for await (const chunk of stream.plaintext) chunks.push(chunk);
           await stream.verified;
         } catch (reason) {
-          throw EosError.from(reason);
+          const error = EosError.from(reason);
+          if (error.code !== "verification-failed" || get.owner !== undefined) throw error;
+          throw new EosError(
+            "verification-failed",
+            `${error.message} (the store served the object stored by ${shortOwner(stream.owner)}; if you know who wrote it, ask by owner: get(hash, { owner }))`,
+            { cause: error },
+          );
         }
         return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       });
@@ -556,6 +584,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
     },
 
     async sendMail(data, mail) {
+      checkMail(mail, encryption.publicKey);
       return client.put(data, {
         ...mail,
         audience: mail.to,
@@ -587,51 +616,20 @@ export function createEosClient(options: EosClientOptions): EosClient {
     },
 
     subscribe(subscribe = {}) {
-      const signal = subscribe.signal;
-      const reconnect = subscribe.reconnect ?? true;
-      const aborted = () => signal?.aborted === true;
-      return {
-        async *[Symbol.asyncIterator]() {
-          let delay = retryDelayMs;
-          for (;;) {
-            try {
-              const stream = eos.subscribeMail(
-                { publicKey: encryption.publicKey },
-                signal === undefined ? {} : { signal },
-              );
-              for await (const event of stream) {
-                delay = retryDelayMs;
-                if (event.event.case === "ready") {
-                  subscribe.onReady?.(event.event.value.backlog);
-                  continue;
-                }
-                if (event.event.case !== "mail") continue;
-                const item = event.event.value;
-                let mail: ReceivedMail;
-                try {
-                  mail = await toReceivedMail(item.uuid, item.data, item);
-                } catch (reason) {
-                  const error = EosError.from(reason);
-                  await client.rejectMail(item.uuid, `unreadable: ${error.message}`).catch(() => {});
-                  subscribe.onInvalid?.(item.uuid, error);
-                  continue;
-                }
-                yield mail;
-              }
-              if (aborted()) return;
-            } catch (reason) {
-              const error = EosError.from(reason);
-              if (aborted()) return;
-              // The store went away (restart, network): subscribe again; unacked mail comes again.
-              if (!reconnect || (error.code !== "unavailable" && error.code !== "internal" && error.code !== "unknown"))
-                throw error;
-            }
-            await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random() / 2)));
-            delay = Math.min(delay * 2, 5000);
-            if (aborted()) return;
-          }
+      return subscribeMail(
+        {
+          open: (signal) => eos.subscribeMail({ publicKey: encryption.publicKey }, { signal }),
+          toMail: (item) => toReceivedMail(item.uuid, item.data, item),
+          ack: (uuid) => client.ack(uuid),
+          reject: (uuid, reason) => client.rejectMail(uuid, reason),
+          dropToken: () => {
+            token = undefined;
+          },
+          closed: closing.signal,
+          retryDelayMs,
         },
-      };
+        subscribe,
+      );
     },
 
     async ack(uuid, settings) {
@@ -701,11 +699,68 @@ export function createEosClient(options: EosClientOptions): EosClient {
     },
 
     close() {
+      closing.abort();
       sessions.abort();
       offload?.close();
     },
   };
   return client;
+}
+
+/** The three mail types the store delivers. */
+export const MAIL_TYPES: readonly MailType[] = ["FRAGMENT_REQUEST", "FRAGMENT_RESPONSE", "ERROR_RESPONSE"];
+
+/** Refuses mail that the store would deliver to nobody. */
+function checkMail(mail: SendMailOptions, own: Uint8Array): void {
+  if (!MAIL_TYPES.includes(mail.type))
+    throw new EosError(
+      "invalid-argument",
+      `sendMail: type ${JSON.stringify(mail.type)} is not a mail type; use one of ${MAIL_TYPES.join(", ")}`,
+    );
+  if (mail.to === undefined || mail.to.length === 0)
+    throw new EosError("invalid-argument", "sendMail: no recipient; pass their encryption public keys in `to`");
+  for (const [i, key] of mail.to.entries()) {
+    let full: Uint8Array;
+    try {
+      full = key.length === 33 ? decompressPublicKey(key) : key;
+    } catch (cause) {
+      throw new EosError("invalid-argument", `sendMail: to[${i}] is not a secp256k1 public key`, { cause });
+    }
+    if (full.length !== 65)
+      throw new EosError(
+        "invalid-argument",
+        `sendMail: to[${i}] must be a 33- or 65-byte public key, got ${key.length}`,
+      );
+    if (Buffer.from(full).equals(own))
+      throw new EosError(
+        "invalid-argument",
+        `sendMail: to[${i}] is this client's own key; the store delivers mail to the audience besides its owner, so mail to oneself never arrives`,
+      );
+  }
+}
+
+/** Refuses a base URL the HTTP/2 transport cannot use, saying what to pass instead. */
+function checkBaseUrl(baseUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new EosError(
+      "invalid-argument",
+      `baseUrl ${JSON.stringify(baseUrl)} is not a URL; pass http://host:port (plain HTTP/2) or https://host:port (TLS)`,
+    );
+  }
+  if (url.protocol === "http:" || url.protocol === "https:") return;
+  const hint =
+    url.protocol === "grpc:" || url.protocol === "tcp:"
+      ? ` (for ${url.protocol}// pass http://${url.host})`
+      : url.protocol === "grpcs:"
+        ? ` (for grpcs:// pass https://${url.host})`
+        : "";
+  throw new EosError(
+    "invalid-argument",
+    `baseUrl ${JSON.stringify(baseUrl)} has scheme ${url.protocol.slice(0, -1)}; the client speaks http:// (plain HTTP/2) or https:// (TLS)${hint}`,
+  );
 }
 
 function keyPairOf(input: PrivateKeyInput, title: string): KeyPair {
@@ -716,8 +771,42 @@ function keyPairOf(input: PrivateKeyInput, title: string): KeyPair {
   }
 }
 
+/** An object's owner as the DIME names it (UTF-8 base64 text of the point), as raw key bytes. */
+function ownerOf(text: Uint8Array | undefined): Uint8Array | undefined {
+  return text === undefined ? undefined : new Uint8Array(Buffer.from(Buffer.from(text).toString(), "base64"));
+}
+
+function shortOwner(owner: Uint8Array | undefined): string {
+  if (owner === undefined) return "an unnamed owner";
+  const text = Buffer.from(owner).toString("base64");
+  return `owner ${text.slice(0, 12)}…${text.slice(-6)}`;
+}
+
+function ownerHeaderValue(owner: Uint8Array): string {
+  if (!(owner.length === 65 || owner.length === 33))
+    throw new EosError("invalid-argument", `owner must be a 33- or 65-byte public key, got ${owner.length} bytes`);
+  return Buffer.from(owner).toString("base64");
+}
+
+const objectUriPrefix = "object://";
+
+/**
+ * The hash bytes of a hash given as bytes, standard base64, or the `object://host/<base64 hash>` URI
+ * a put returned (its host is not checked: the hash names the object on any store).
+ */
 function hashBytes(hash: Uint8Array | string): Uint8Array {
-  const bytes = typeof hash === "string" ? new Uint8Array(Buffer.from(hash, "base64")) : hash;
+  let text = hash;
+  if (typeof text === "string" && text.startsWith(objectUriPrefix)) {
+    const slash = text.indexOf("/", objectUriPrefix.length);
+    if (slash < 0) throw new EosError("invalid-argument", `${text} is not an object://host/<base64 hash> URI`);
+    text = decodeURIComponent(text.slice(slash + 1));
+  }
+  if (typeof text === "string" && !/^[A-Za-z0-9+/_-]*={0,2}$/.test(text))
+    throw new EosError(
+      "invalid-argument",
+      `${JSON.stringify(text)} is not an object hash: pass the hash bytes, its base64, or the object:// URI put() returned`,
+    );
+  const bytes = typeof text === "string" ? new Uint8Array(Buffer.from(text, "base64")) : text;
   if (bytes.length < 16 || bytes.length > 64)
     throw new EosError("invalid-argument", `an object hash is 16 to 64 bytes, got ${bytes.length}`);
   return bytes;

@@ -23,15 +23,18 @@ export {
   type EosKeys,
   type GetOptions,
   MAIL_TYPE_KEY,
+  MAIL_TYPES,
   type MailType,
   type ObjectInfo,
   type ObjectStream,
+  OWNER_HEADER,
   type PutOptions,
   type PutResult,
   type RawPut,
   type ReceivedMail,
   type RemoteReplication,
   type SendMailOptions,
+  type StatOptions,
   type SubscribeOptions,
 } from "./eos-client.js";
 export { EosError, type EosErrorCode, isEosError } from "./eos-error.js";

@@ -64,6 +64,12 @@ describe("receivePut()", () => {
     expect(response.uuid?.value).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("accepts upstream-shaped streams: end chunks repeated, before and after the properties", async () => {
+    const first = await send(valid);
+    const shaped = [...valid.slice(0, 4), end(), ...valid.slice(4), end(), end()];
+    expect((await send(shaped)).uuid?.value).toBe(first.uuid?.value);
+  });
+
   it.each([
     ["an empty stream", () => [], /Put stream is empty/],
     ["a chunk first", () => [end()], /first message of a Put must be a MultiStreamHeader/],
@@ -76,7 +82,6 @@ describe("receivePut()", () => {
       () => [...valid.slice(0, 4), data(new Uint8Array(1))],
       /data chunk after the end chunk/,
     ],
-    ["two end chunks", () => [...valid.slice(0, 4), end()], /second end chunk/],
     ["no end chunk", () => [...valid.slice(0, 3), ...valid.slice(4)], /without an end chunk/],
     ["a missing HASH", () => [...valid.slice(0, 4), ...valid.slice(5)], /lacks the HASH property/],
     [

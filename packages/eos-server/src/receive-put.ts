@@ -30,8 +30,18 @@ export interface ReceivePutOptions {
   readonly replicationEnabled: boolean;
   /** Told about every payload byte received. */
   readonly onBytes?: (bytes: number) => void;
-  /** Decides, as soon as the header is known, whether the caller may store this object. */
-  readonly authorize: (header: DimeHeaderInfo, replicated: boolean) => Promise<void>;
+  /**
+   * Decides, as soon as the header is known, whether the caller may store this object (throws if
+   * not), and how: `replica` when a trusted peer store relays it for its owner, `replace` when the
+   * caller may take the place of the stored object with the same hash, owner and audience.
+   */
+  readonly authorize: (header: DimeHeaderInfo, markedReplica: boolean) => Promise<PutAuthority>;
+}
+
+/** How an authorised Put is stored. */
+export interface PutAuthority {
+  readonly replica: boolean;
+  readonly replace: boolean;
 }
 
 /**
@@ -51,6 +61,7 @@ export async function receivePut(
   let headerReceived = 0;
   let headerNeeded = 6;
   let header: DimeHeaderInfo | undefined;
+  let authority: PutAuthority = { replica: false, replace: false };
   let declaredContentLength = 0n;
   let ended = false;
   let dimeBytes = 0;
@@ -105,7 +116,7 @@ export async function receivePut(
     }
     header = parseDimeHeaderInfo(prefix.slice(0, extent.length), options.maxHeaderBytes);
     headerParts = [];
-    await options.authorize(header, replicatedByHeader);
+    authority = await options.authorize(header, replicatedByHeader);
     await appendBody(prefix.subarray(extent.length));
   };
 
@@ -150,7 +161,7 @@ export async function receivePut(
           break;
         }
         case "end":
-          if (ended) throw invalid(`message ${index}: second end chunk`);
+          // Upstream accepts any number of end chunks, before or after the properties.
           ended = true;
           break;
         default:
@@ -199,7 +210,9 @@ export async function receivePut(
 
     const mailType = header.metadata[MAIL_TYPE_KEY];
     const replicated =
-      replicatedByHeader || Buffer.from(properties.get(SOURCE_TYPE_KEY) ?? []).toString() === SOURCE_REPLICATION;
+      authority.replica ||
+      replicatedByHeader ||
+      Buffer.from(properties.get(SOURCE_TYPE_KEY) ?? []).toString() === SOURCE_REPLICATION;
     const storedProperties: Record<string, string> = {};
     for (const [name, value] of properties) storedProperties[name] = Buffer.from(value).toString("base64");
 
@@ -224,6 +237,7 @@ export async function receivePut(
         mailType: mailType !== undefined && MAIL_TYPES.has(mailType) ? mailType : undefined,
         properties: storedProperties,
         replicate: options.replicationEnabled && !replicated,
+        replace: authority.replace,
       });
     } catch (error) {
       if (body.kind === "blob") await options.storage.releaseBlob(body.name);

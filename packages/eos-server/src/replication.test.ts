@@ -1,3 +1,4 @@
+import { generateKeyPair } from "@p8e/hashing-crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { backoffDelay } from "./replicator.js";
 import { newParty, type Party, pseudoRandomBytes, startTestServer, type TestServer } from "./testdata/harness.js";
@@ -22,7 +23,9 @@ describe("replication", () => {
   it("pushes objects and mail to a remote that is down, then up, across a restart, without duplicates", async () => {
     const fast = { minBackoffMs: 50, maxBackoffMs: 200 };
     // Store B: Bob's and Carol's home. Register them, then take B down.
-    const b = await startTestServer({ replication: fast });
+    // B accepts replicas from A's node key only.
+    const aNode = generateKeyPair();
+    const b = await startTestServer({ replication: fast, trustedPeers: [aNode.publicKey] });
     servers.push(b);
     const bob = newParty(b.server.url);
     const carol = newParty(b.server.url);
@@ -33,7 +36,7 @@ describe("replication", () => {
     await b.server.close();
 
     // Store A: Alice's home, which knows where Bob and Carol live.
-    const a = await startTestServer({ replication: fast });
+    const a = await startTestServer({ replication: fast, nodePrivateKey: aNode.privateKey });
     servers.push(a);
     const alice = newParty(a.server.url);
     parties.push(alice);
@@ -97,7 +100,7 @@ describe("replication", () => {
 
   it("refuses replicas addressed to nobody local on the receiving store", async () => {
     const a = await startTestServer({ replication: { minBackoffMs: 50, maxBackoffMs: 100 } });
-    const b = await startTestServer();
+    const b = await startTestServer({ trustedPeers: [a.server.nodePublicKey] });
     servers.push(a, b);
     const alice = newParty(a.server.url);
     const stranger = newParty(b.server.url);

@@ -24,6 +24,7 @@ import { loadMail } from "../mail-delivery.js";
 import { keyFromBase64, keyToBase64 } from "../public-keys.js";
 import type { MailRecord } from "../storage/object-storage.js";
 import { batchSize, mailUuid } from "./mailbox-service.js";
+import { requestedOwner } from "./object-owner.js";
 import { describeError } from "./object-service.js";
 
 /** Our own service: authentication, object stat, pushed mail with a dead-letter shelf, replication status. */
@@ -91,7 +92,8 @@ export function eosService(context: HandlerContext): ServiceImpl<typeof EosServi
           throw invalid(`StatObjectRequest.hash must be 16 to 64 bytes, got ${request.hash.length}`);
         const key = keyToBase64(request.publicKey, "StatObjectRequest.public_key");
         requireKey(context, caller, key, "StatObject");
-        const object = await storage.findObject(Buffer.from(request.hash).toString("base64"), key);
+        const owner = requestedOwner(handler.requestHeader);
+        const object = await storage.findObject(Buffer.from(request.hash).toString("base64"), key, owner);
         if (object === undefined) return create(StatObjectResponseSchema, { exists: false });
         return create(StatObjectResponseSchema, {
           exists: true,

@@ -14,6 +14,7 @@ import type { DimeHeaderInfo } from "../dime-header.js";
 import { EosServerError, invalid, toConnectError } from "../errors.js";
 import { keyToBase64, shortKey } from "../public-keys.js";
 import { receivePut } from "../receive-put.js";
+import { authorizePut, OWNER_HEADER, requestedOwner } from "./object-owner.js";
 
 /**
  * Get answers in pieces of a little under 1 MiB (upstream uses 2,000,000 bytes; readers accept any
@@ -32,29 +33,8 @@ export function objectService(context: HandlerContext): ServiceImpl<typeof Objec
       const started = Date.now();
       try {
         requireAuthenticated(context, caller, "ObjectService.Put");
-        const authorize = async (header: DimeHeaderInfo, replicated: boolean) => {
-          if (!caller.authenticated || caller.keys.has(header.owner)) return;
-          if (!replicated) {
-            throw new EosServerError(
-              "permission-denied",
-              `ObjectService.Put: the bearer token does not act for the DIME owner ${shortKey(header.owner)}`,
-            );
-          }
-          if (settings.trustedPeers.size > 0 && ![...caller.keys].some((key) => settings.trustedPeers.has(key))) {
-            throw new EosServerError(
-              "permission-denied",
-              "ObjectService.Put: replicas are accepted only from trusted peer stores",
-            );
-          }
-          for (const key of header.audience) {
-            const record = await storage.getKey(key);
-            if (record !== undefined && record.url === "" && key !== header.owner) return;
-          }
-          throw new EosServerError(
-            "permission-denied",
-            "ObjectService.Put: a replica must be addressed to a key registered as local on this store",
-          );
-        };
+        const authorize = (header: DimeHeaderInfo, markedReplica: boolean) =>
+          authorizePut(context, caller, header, markedReplica);
         const result = await receivePut(requests, {
           storage,
           maxObjectBytes: settings.maxObjectBytes,
@@ -107,6 +87,7 @@ export function objectService(context: HandlerContext): ServiceImpl<typeof Objec
         }
         hash = Buffer.from(request.hash).toString("base64");
         const key = keyToBase64(request.publicKey, "HashRequest.public_key");
+        const owner = requestedOwner(handler.requestHeader);
         if (caller.authenticated && !caller.keys.has(key)) {
           throw new EosServerError(
             "permission-denied",
@@ -114,16 +95,19 @@ export function objectService(context: HandlerContext): ServiceImpl<typeof Objec
           );
         }
         requireAuthenticated(context, caller, "ObjectService.Get");
-        object = await storage.findObject(hash, key);
+        object = await storage.findObject(hash, key, owner);
         if (object === undefined) {
-          if (caller.authenticated && (await storage.hasHash(hash))) {
+          const from = owner === undefined ? "" : ` from owner ${shortKey(owner)}`;
+          if (caller.authenticated && (await storage.hasHash(hash, owner))) {
             throw new EosServerError(
               "permission-denied",
-              `ObjectService.Get: key ${shortKey(key)} is neither the owner nor in the audience of object ${hash}`,
+              `ObjectService.Get: key ${shortKey(key)} is neither the owner nor in the audience of object ${hash}${from}`,
             );
           }
-          throw new EosServerError("not-found", `no object with hash ${hash} for key ${shortKey(key)}`);
+          throw new EosServerError("not-found", `no object with hash ${hash}${from} for key ${shortKey(key)}`);
         }
+        // Which owner's object this is, so that a reader who did not ask by owner can tell.
+        handler.responseHeader.set(OWNER_HEADER, object.owner);
       } catch (error) {
         logger.info("object.get_refused", { error: describeError(error) });
         throw toConnectError(error);

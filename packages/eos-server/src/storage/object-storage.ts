@@ -110,12 +110,19 @@ export interface NewObject {
   readonly properties: Readonly<Record<string, string>>;
   /** Queue pushes to remote and unknown audience keys (false for replicated Puts and when replication is off). */
   readonly replicate: boolean;
+  /**
+   * Whether this Put may take the place of the stored object with the same hash, owner and audience:
+   * true when the caller proved it holds the owner key (or is a trusted peer store relaying it).
+   */
+  readonly replace: boolean;
 }
 
 /** The outcome of a Put: the stored row (the existing one for a duplicate) and the mail it created. */
 export interface PutObjectResult {
   readonly object: StoredObject;
   readonly created: boolean;
+  /** The object as it was before this Put replaced it (same uuid), if it did. */
+  readonly replaced: StoredObject | undefined;
   readonly mail: readonly MailRecord[];
   readonly replicationQueued: number;
 }
@@ -131,14 +138,23 @@ export type AckOutcome = "acked" | "already-acked" | "not-found";
 export interface ObjectStorage {
   /** Opens a temporary file for a payload too large to keep inline. */
   stageBlob(): Promise<StagedBlob>;
-  /** Stores a new object atomically with its access rows, mail and replication rows; deduplicates on hash + audience. */
+  /**
+   * Stores a new object atomically with its access rows, mail and replication rows. Objects are
+   * identified by hash + owner + audience: a repeated Put returns the stored object, or replaces its
+   * bytes when `replace` is set.
+   */
   putObject(object: NewObject): Promise<PutObjectResult>;
   /** Deletes a committed blob that no object references (after a duplicate Put). */
   releaseBlob(name: string): Promise<void>;
-  /** The object with `hash` readable by `publicKey` (the earliest when several are). */
-  findObject(hash: string, publicKey: string): Promise<StoredObject | undefined>;
-  /** Whether any object has `hash`, whoever may read it. */
-  hasHash(hash: string): Promise<boolean>;
+  /**
+   * The object with `hash` readable by `publicKey`: with `owner`, that owner's only; without, the
+   * reader's own object if it stored one, else the one stored first.
+   */
+  findObject(hash: string, publicKey: string, owner?: string): Promise<StoredObject | undefined>;
+  /** Whether any object has `hash` (from `owner`, when given), whoever may read it. */
+  hasHash(hash: string, owner?: string): Promise<boolean>;
+  /** How many owners stored an object with `hash` that `publicKey` may read. */
+  ownerCount(hash: string, publicKey: string): Promise<number>;
   /** An object by the store's uuid. */
   getObject(uuid: string): Promise<StoredObject | undefined>;
   /** Streams the stored DIME (header then payload) in pieces of at most `chunkSize` bytes. */

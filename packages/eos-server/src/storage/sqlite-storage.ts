@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { concatBytes } from "../bytes.js";
 import { EosServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { BlobFiles } from "./blob-files.js";
 import type {
   AckOutcome,
   KeyRecord,
@@ -15,9 +16,9 @@ import type {
   PutObjectResult,
   ReplicationJob,
   ReplicationStatus,
-  StagedBlob,
   StoredObject,
 } from "./object-storage.js";
+import { createWriteBatcher } from "./write-batcher.js";
 
 /** Options of {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -93,9 +94,6 @@ CREATE INDEX IF NOT EXISTS replication_key ON replication (public_key) WHERE rep
 
 type Row = Record<string, SQLInputValue>;
 
-/** A staged blob is flushed to disk in the background every this many bytes. */
-const FLUSH_EVERY_BYTES = 8 * 1024 * 1024;
-
 /**
  * The embedded storage: SQLite (node:sqlite, WAL, synchronous=FULL) for metadata and small payloads,
  * plus content-addressed blob files for large payloads. A blob is written to `tmp/`, fsynced, renamed
@@ -129,11 +127,34 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   };
 
   const writes = createWriteBatcher(db, logger);
-  // Blob names renamed into place whose row has not committed yet: never delete these.
-  const pinned = new Map<string, number>();
-  const knownDirs = new Set<string>();
+  const blobs = new BlobFiles(blobDir, tmpDir);
 
+  migrateUniqueKeys();
   sweepOrphanBlobs();
+
+  /**
+   * Objects are identified by hash, owner and audience since schema 2 (before: hash and audience, so
+   * that one key's Put could land on another owner's object). Recomputes the key of older rows.
+   */
+  function migrateUniqueKeys(): void {
+    const version = sql("SELECT value FROM meta WHERE name = 'schema.version'").get();
+    if (version !== undefined && Number(Buffer.from(version.value as Uint8Array).toString()) >= 2) return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const update = sql("UPDATE objects SET unique_key = ? WHERE uuid = ?");
+      for (const row of sql("SELECT uuid, hash, owner, audience FROM objects").all()) {
+        const audience = JSON.parse(row.audience as string) as string[];
+        update.run(uniqueKeyOf(row.hash as string, row.owner as string, audience), row.uuid as string);
+      }
+      sql(
+        "INSERT INTO meta (name, value) VALUES ('schema.version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      ).run(Buffer.from("2"));
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
 
   function sweepOrphanBlobs(): void {
     let removed = 0;
@@ -147,79 +168,6 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
       }
     }
     if (removed > 0) logger.warn("storage.orphan_blobs_removed", { count: removed });
-  }
-
-  function blobPath(name: string): string {
-    return join(blobDir, name.slice(0, 2), name);
-  }
-
-  async function stageBlob(): Promise<StagedBlob> {
-    const tmpPath = join(tmpDir, `${randomUUID()}.part`);
-    const handle: FileHandle = await open(tmpPath, "wx");
-    const hash = createHash("sha256");
-    let size = 0;
-    let state: "open" | "committed" | "discarded" = "open";
-    // Data written but not yet flushed by a background fdatasync, and that flush while it runs.
-    let unflushed = 0;
-    let flushing: Promise<void> | undefined;
-    return {
-      get size() {
-        return size;
-      },
-      async write(bytes) {
-        if (state !== "open") throw new Error("staged blob is closed");
-        hash.update(bytes);
-        let offset = 0;
-        while (offset < bytes.length) {
-          const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
-          offset += bytesWritten;
-        }
-        size += bytes.length;
-        unflushed += bytes.length;
-        // Flush as the data comes, one flush at a time, so the fsync that acknowledges the Put only
-        // has the last few megabytes left to write (for 64 MiB it took 35-45 ms, with nothing else to do).
-        if (unflushed >= FLUSH_EVERY_BYTES && flushing === undefined) {
-          unflushed = 0;
-          flushing = handle.datasync().finally(() => {
-            flushing = undefined;
-          });
-          // A failure here shows again in commit's fsync, which decides; nothing waits on this one.
-          flushing.catch(() => undefined);
-        }
-      },
-      async commit() {
-        if (state !== "open") throw new Error("staged blob is closed");
-        state = "committed";
-        await flushing?.catch(() => undefined);
-        await handle.sync();
-        await handle.close();
-        const name = hash.digest("hex");
-        const dir = join(blobDir, name.slice(0, 2));
-        if (!knownDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          await fsyncPath(blobDir);
-          knownDirs.add(dir);
-        }
-        pinned.set(name, (pinned.get(name) ?? 0) + 1);
-        await rename(tmpPath, join(dir, name));
-        await fsyncPath(dir);
-        return name;
-      },
-      async discard() {
-        if (state === "open") {
-          state = "discarded";
-          await flushing?.catch(() => undefined);
-          await handle.close().catch(() => {});
-          await unlink(tmpPath).catch(() => {});
-        }
-      },
-    };
-  }
-
-  function unpin(name: string): void {
-    const count = (pinned.get(name) ?? 1) - 1;
-    if (count <= 0) pinned.delete(name);
-    else pinned.set(name, count);
   }
 
   function rowToObject(row: Row): StoredObject {
@@ -286,12 +234,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   }
 
   function insertObject(object: NewObject): PutObjectResult {
-    const uniqueKey = createHash("sha256")
-      .update(`${object.hash};${object.audience.join(";")}`)
-      .digest("hex");
+    const uniqueKey = uniqueKeyOf(object.hash, object.owner, object.audience);
     const existing = sql(`SELECT ${objectColumns} FROM objects WHERE unique_key = ?`).get(uniqueKey);
     if (existing !== undefined)
-      return { object: rowToObject(existing), created: false, mail: [], replicationQueued: 0 };
+      return object.replace ? replaceObject(rowToObject(existing), object) : unchanged(existing);
     const now = Date.now();
     const uuid = randomUUID();
     sql(
@@ -341,25 +287,70 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
       }
     }
     const stored = sql(`SELECT ${objectColumns} FROM objects WHERE uuid = ?`).get(uuid)!;
-    return { object: rowToObject(stored), created: true, mail, replicationQueued };
+    return { object: rowToObject(stored), created: true, replaced: undefined, mail, replicationQueued };
+  }
+
+  function unchanged(row: Row): PutObjectResult {
+    return { object: rowToObject(row), created: false, replaced: undefined, mail: [], replicationQueued: 0 };
+  }
+
+  /**
+   * The owner stored (hash, audience) again: the new DIME takes the old one's place under the same
+   * uuid (an upload that failed verification is repaired by putting it again), with no new mail, and
+   * its pushes to remote stores are queued again so that they get the new bytes too.
+   */
+  function replaceObject(previous: StoredObject, object: NewObject): PutObjectResult {
+    const now = Date.now();
+    sql(
+      `UPDATE objects SET dime_uuid = ?, content_length = ?, header = ?, body = ?, blob = ?, body_length = ?, properties = ?
+       WHERE uuid = ?`,
+    ).run(
+      object.dimeUuid,
+      object.contentLength,
+      object.header,
+      object.body.kind === "inline" ? object.body.bytes : null,
+      object.body.kind === "blob" ? object.body.name : null,
+      object.body.kind === "inline" ? object.body.bytes.length : object.body.size,
+      JSON.stringify(object.properties),
+      previous.uuid,
+    );
+    let replicationQueued = 0;
+    if (object.replicate) {
+      const requeued = sql(
+        `UPDATE replication SET replicated_at = NULL, attempts = 0, next_attempt_at = ?, last_error = NULL, last_error_at = NULL
+         WHERE object_uuid = ?`,
+      ).run(now, previous.uuid);
+      replicationQueued = Number(requeued.changes);
+    }
+    const stored = sql(`SELECT ${objectColumns} FROM objects WHERE uuid = ?`).get(previous.uuid)!;
+    return { object: rowToObject(stored), created: false, replaced: previous, mail: [], replicationQueued };
   }
 
   async function* readObject(object: StoredObject, chunkSize: number): AsyncGenerator<Uint8Array> {
-    const row = sql("SELECT header, body, blob FROM objects WHERE uuid = ?").get(object.uuid);
-    if (row === undefined) throw new EosServerError("not-found", `object ${object.uuid} is gone`);
-    const header = row.header as Uint8Array;
-    const body = row.body as Uint8Array | null;
-    const blob = row.blob as string | null;
-    if (blob === null) {
+    // The row is read here, not taken from `object`: its owner may have replaced it since. A payload
+    // file replaced between reading the row and opening the file is looked up once more.
+    let row: Row | undefined;
+    let handle: FileHandle | undefined;
+    for (let attempt = 0; handle === undefined; attempt++) {
+      row = sql("SELECT header, body, blob, body_length FROM objects WHERE uuid = ?").get(object.uuid);
+      if (row === undefined) throw new EosServerError("not-found", `object ${object.uuid} is gone`);
+      if (row.blob === null) break;
+      try {
+        handle = await open(blobs.path(row.blob as string), "r");
+      } catch (cause) {
+        if (attempt > 0)
+          throw new EosServerError("storage-failure", `payload file of object ${object.uuid} cannot be opened`, {
+            cause,
+          });
+      }
+    }
+    const header = row!.header as Uint8Array;
+    const bodyLength = row!.body_length as number;
+    if (handle === undefined) {
+      const body = row!.body as Uint8Array | null;
       const whole = body === null ? header : concatBytes(header, body);
       for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
       return;
-    }
-    let handle: FileHandle;
-    try {
-      handle = await open(blobPath(blob), "r");
-    } catch (cause) {
-      throw new EosServerError("storage-failure", `payload file of object ${object.uuid} cannot be opened`, { cause });
     }
     try {
       // The first piece is the header followed by the start of the payload.
@@ -381,10 +372,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
         if (piece.length > 0) yield piece;
         if (filled < buffer.length) break;
       }
-      if (position !== object.bodyLength) {
+      if (position !== bodyLength) {
         throw new EosServerError(
           "storage-failure",
-          `payload file of object ${object.uuid} has ${position} bytes, expected ${object.bodyLength}`,
+          `payload file of object ${object.uuid} has ${position} bytes, expected ${bodyLength}`,
         );
       }
     } finally {
@@ -393,28 +384,47 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   }
 
   const storage: ObjectStorage = {
-    stageBlob,
+    stageBlob: () => blobs.stageBlob(),
     async putObject(object) {
       try {
-        return await writes.run(() => insertObject(object));
+        const result = await writes.run(() => insertObject(object));
+        const previousBlob = result.replaced?.blob;
+        if (previousBlob !== undefined && previousBlob !== result.object.blob) await storage.releaseBlob(previousBlob);
+        return result;
       } finally {
-        if (object.body.kind === "blob") unpin(object.body.name);
+        if (object.body.kind === "blob") blobs.unpin(object.body.name);
       }
     },
     async releaseBlob(name) {
-      if (pinned.has(name)) return;
+      if (blobs.isPinned(name)) return;
       if (sql("SELECT 1 FROM objects WHERE blob = ? LIMIT 1").get(name) !== undefined) return;
-      await unlink(blobPath(name)).catch(() => {});
+      await unlink(blobs.path(name)).catch(() => {});
     },
-    async findObject(hash, publicKey) {
-      const row = sql(
-        `SELECT ${columnsOf("o.")} FROM object_keys k JOIN objects o ON o.uuid = k.object_uuid
-         WHERE k.hash = ? AND k.public_key = ? ORDER BY o.created_at, o.rowid LIMIT 1`,
-      ).get(hash, publicKey);
+    async findObject(hash, publicKey, owner) {
+      // With an owner: that owner's object only. Without: the reader's own object, else the one stored first.
+      const row =
+        owner === undefined
+          ? sql(
+              `SELECT ${columnsOf("o.")} FROM object_keys k JOIN objects o ON o.uuid = k.object_uuid
+               WHERE k.hash = ? AND k.public_key = ? ORDER BY o.owner = k.public_key DESC, o.created_at, o.rowid LIMIT 1`,
+            ).get(hash, publicKey)
+          : sql(
+              `SELECT ${columnsOf("o.")} FROM object_keys k JOIN objects o ON o.uuid = k.object_uuid
+               WHERE k.hash = ? AND k.public_key = ? AND o.owner = ? LIMIT 1`,
+            ).get(hash, publicKey, owner);
       return row === undefined ? undefined : rowToObject(row);
     },
-    async hasHash(hash) {
-      return sql("SELECT 1 FROM objects WHERE hash = ? LIMIT 1").get(hash) !== undefined;
+    async hasHash(hash, owner) {
+      return owner === undefined
+        ? sql("SELECT 1 FROM objects WHERE hash = ? LIMIT 1").get(hash) !== undefined
+        : sql("SELECT 1 FROM objects WHERE hash = ? AND owner = ? LIMIT 1").get(hash, owner) !== undefined;
+    },
+    async ownerCount(hash, publicKey) {
+      const row = sql(
+        `SELECT count(DISTINCT o.owner) AS n FROM object_keys k JOIN objects o ON o.uuid = k.object_uuid
+         WHERE k.hash = ? AND k.public_key = ?`,
+      ).get(hash, publicKey);
+      return (row?.n as number | undefined) ?? 0;
     },
     async getObject(uuid) {
       const row = sql(`SELECT ${objectColumns} FROM objects WHERE uuid = ?`).get(uuid);
@@ -597,81 +607,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   return storage;
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-interface QueuedWrite {
-  readonly fn: () => unknown;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (reason: unknown) => void;
-}
-
-/** Runs queued writes in one transaction per event-loop turn, each inside its own savepoint. */
-function createWriteBatcher(db: DatabaseSync, logger: Logger) {
-  let queue: QueuedWrite[] = [];
-  let scheduled: Promise<void> | undefined;
-
-  function flush(): void {
-    const batch = queue;
-    queue = [];
-    scheduled = undefined;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      db.exec("BEGIN IMMEDIATE");
-    } catch (error) {
-      for (const item of batch)
-        item.reject(new EosServerError("storage-failure", "cannot start a transaction", { cause: error }));
-      return;
-    }
-    for (const item of batch) {
-      db.exec("SAVEPOINT w");
-      try {
-        const value = item.fn();
-        db.exec("RELEASE w");
-        outcomes.push({ ok: true, value });
-      } catch (error) {
-        db.exec("ROLLBACK TO w");
-        db.exec("RELEASE w");
-        outcomes.push({ ok: false, error });
-      }
-    }
-    try {
-      db.exec("COMMIT");
-    } catch (error) {
-      logger.error("storage.commit_failed", { error });
-      try {
-        db.exec("ROLLBACK");
-      } catch {}
-      for (const item of batch) item.reject(new EosServerError("storage-failure", "commit failed", { cause: error }));
-      return;
-    }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
-  }
-
-  return {
-    run<T>(fn: () => T): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-        scheduled ??= new Promise<void>((done) =>
-          setImmediate(() => {
-            flush();
-            done();
-          }),
-        );
-      });
-    },
-    async drain(): Promise<void> {
-      while (scheduled !== undefined) await scheduled;
-    },
-  };
+/** The identity of an object: its hash, its owner and its sorted audience. */
+function uniqueKeyOf(hash: string, owner: string, audience: readonly string[]): string {
+  return createHash("sha256")
+    .update(`${hash};${owner};${audience.join(";")}`)
+    .digest("hex");
 }

@@ -99,14 +99,18 @@ export function pseudoRandomBytes(length: number, seed = 1): Uint8Array {
   return out;
 }
 
-/** A complete Put for `data` owned by `owner`: the DIME bytes and the HASH / SIGNATURE / SIGNATURE_PUBLIC_KEY properties. */
+/**
+ * A complete Put for `data` owned by `owner`: the DIME bytes and the HASH / SIGNATURE /
+ * SIGNATURE_PUBLIC_KEY properties. `claimedOwner` names another key as the DIME owner (a forgery:
+ * `owner` still signs it).
+ */
 export async function buildPut(
   owner: KeyPair,
   data: Uint8Array,
-  options: { audience?: readonly Uint8Array[]; metadata?: Record<string, string> } = {},
+  options: { audience?: readonly Uint8Array[]; metadata?: Record<string, string>; claimedOwner?: Uint8Array } = {},
 ): Promise<{ dime: Uint8Array; properties: Array<[string, Uint8Array]>; hash: Uint8Array; contentLength: number }> {
   const encrypted = await encryptDimeBytes(data, {
-    owner: owner.publicKey,
+    owner: options.claimedOwner ?? owner.publicKey,
     audience: options.audience ?? [],
     metadata: options.metadata ?? {},
     signer: owner,

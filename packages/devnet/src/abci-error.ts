@@ -1,7 +1,8 @@
 // ABCI error results as a Cosmos SDK chain produces them: a codespace, a code and a log line.
 // Errors registered by a module carry their own code and append their description to the log
-// ("…: insufficient fee"); plain errors (which is what x/metadata returns) come out as codespace
-// "undefined", code 1, with the message unchanged.
+// ("…: insufficient fee"); plain Go errors (what x/metadata's ValidateBasic returns) come out as
+// codespace "undefined", code 1, with the message unchanged. The SDK finds the code of a wrapped
+// error through the whole chain (errors.As in cosmossdk.io/errors abciInfo).
 
 /** An ABCI refusal: what CheckTx, DeliverTx, Simulate or a query answers with. */
 export class AbciError extends Error {
@@ -39,7 +40,9 @@ const sdkErrors = {
   invalidType: [29, "invalid type"],
   txTimeoutHeight: [30, "tx timeout height"],
   wrongSequence: [32, "incorrect account sequence"],
+  logic: [35, "internal logic error"],
   notSupported: [37, "feature not supported"],
+  notFound: [38, "not found"],
 } as const;
 
 /** The name of a registered SDK error. */

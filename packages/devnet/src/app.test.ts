@@ -160,7 +160,7 @@ describe("Application.checkTx()", () => {
     expect((await chain.submit([alice], [badScope])).checkTx).toMatchObject({
       code: 1,
       codespace: "undefined",
-      log: "invalid metadata address type: 9",
+      log: "invalid scope metadata address MetadataAddress{0x9, 0x2, 0x3}: invalid metadata address type: 9",
     });
   });
 
@@ -187,10 +187,11 @@ describe("Application.deliverTx()", () => {
       ],
       { fee: { amount: "60000000000" } },
     );
-    expect(result.code).toBe(1);
-    expect(result.codespace).toBe("undefined");
+    // msg_server.go WriteScope wraps ValidateWriteScope's error as sdkerrors.ErrInvalidRequest.
+    expect(result.code).toBe(18);
+    expect(result.codespace).toBe("sdk");
     expect(result.log).toMatch(
-      /^failed to execute message; message index: 1: scope specification scopespec1\w+ not found$/,
+      /^failed to execute message; message index: 1: scope specification scopespec1\w+ not found: invalid request$/,
     );
     // The contract spec of Msg 0 was rolled back.
     const again = await chain.deliver([alice], [recordSpecMsg(alice.address)], { fee: { amount: "20000000000" } });

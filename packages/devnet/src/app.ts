@@ -165,10 +165,12 @@ export class Application {
 
   /** The ante handler: memo, timeout, signer count, fees, public keys, sequences and signatures. */
   #ante(ctx: Context, tx: DecodedTx): AnteOutcome {
-    if (tx.body.memo.length > MAX_MEMO_CHARACTERS) {
+    // ValidateMemoDecorator counts Go's len(memo): UTF-8 bytes.
+    const memoLength = new TextEncoder().encode(tx.body.memo).length;
+    if (memoLength > MAX_MEMO_CHARACTERS) {
       throw sdkError(
         "memoTooLarge",
-        `maximum number of characters is ${MAX_MEMO_CHARACTERS} but received ${tx.body.memo.length} characters`,
+        `maximum number of characters is ${MAX_MEMO_CHARACTERS} but received ${memoLength} characters`,
       );
     }
     if (tx.body.timeoutHeight > 0n && BigInt(ctx.blockHeight) > tx.body.timeoutHeight) {

@@ -1,6 +1,5 @@
 // Msg handlers of x/bank (MsgSend) and x/authz (MsgGrant, MsgRevoke, MsgExec), and the router of
 // every Msg the devnet executes.
-import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
 import {
   MsgExec,
   MsgExecResponse,
@@ -15,7 +14,7 @@ import { AddressError, decodeAccountAddress, equalBytes } from "../codec.js";
 import { typedEvent } from "../context.js";
 import { type MsgHandler, MsgRouter } from "../router.js";
 import { isModuleAccount } from "./auth.js";
-import { deleteGrant, GENERIC_AUTHORIZATION_TYPE_URL, getGrant, saveGrant } from "./authz.js";
+import { acceptGrant, authorizationMsgTypeUrl, deleteGrant, getGrant, saveGrant } from "./authz.js";
 import { type Coin, sendCoins } from "./bank.js";
 import { metadataHandlers } from "./metadata/msg-server.js";
 
@@ -76,24 +75,20 @@ const grant: MsgHandler<MsgGrant> = {
     const grantee = address(chain.prefix, msg.grantee, "grantee");
     if (equalBytes(granter, grantee)) throw authzError("granteeIsGranter");
     if (msg.grant?.authorization === undefined) throw sdkError("invalidType", "authorization is nil");
+    authorizationMsgTypeUrl(msg.grant.authorization);
   },
   execute(ctx, msg) {
     const granter = address(ctx.chain.prefix, msg.granter, "granter");
     const grantee = address(ctx.chain.prefix, msg.grantee, "grantee");
     const authorization = msg.grant?.authorization;
     if (authorization === undefined) throw sdkError("invalidType", "authorization is nil");
-    if (authorization.typeUrl !== GENERIC_AUTHORIZATION_TYPE_URL) {
-      throw authzError(
-        "unknownAuthorizationType",
-        `the devnet supports only ${GENERIC_AUTHORIZATION_TYPE_URL}, got ${authorization.typeUrl}`,
-      );
-    }
-    const msgTypeUrl = GenericAuthorization.decode(authorization.value).msg;
+    const msgTypeUrl = authorizationMsgTypeUrl(authorization);
     if (!ctx.router.has(msgTypeUrl)) throw sdkError("invalidType", `${msgTypeUrl} doesn't exist.`);
     const expiration = msg.grant?.expiration;
+    // authz.NewGrant: an expiration must be strictly after the block time.
     if (expiration !== undefined) {
-      const ms = Number(expiration.seconds) * 1000 + Math.floor(expiration.nanos / 1e6);
-      if (ms <= ctx.blockTime.getTime()) throw authzError("invalidExpirationTime");
+      const ns = expiration.seconds * 1_000_000_000n + BigInt(expiration.nanos);
+      if (ns <= BigInt(ctx.blockTime.getTime()) * 1_000_000n) throw authzError("invalidExpirationTime");
     }
     saveGrant(ctx, granter, grantee, msgTypeUrl, {
       authorization,
@@ -161,11 +156,15 @@ function createExec(router: MsgRouter): MsgHandler<MsgExec> {
         const signers = inner.handler.signers(inner.msg);
         if (signers.length !== 1) throw authzError("authorizationNumOfSigners");
         const granter = address(ctx.chain.prefix, signers[0]!, "signer");
+        // DispatchActions: the grant must exist and accept (a CountAuthorization loses a use).
         if (!equalBytes(granter, grantee) && getGrant(ctx, granter, grantee, inner.typeUrl) === undefined) {
           throw authzError(
             "noAuthorizationFound",
             `failed to get grant with given granter: ${signers[0]}, grantee: ${msg.grantee} & msgType: ${inner.typeUrl} `,
           );
+        }
+        if (!equalBytes(granter, grantee) && !acceptGrant(ctx, granter, grantee, inner.typeUrl)) {
+          throw sdkError("unauthorized", `authorization for ${inner.typeUrl} does not accept the Msg`);
         }
         results.push(inner.handler.execute(ctx, inner.msg).value);
       }

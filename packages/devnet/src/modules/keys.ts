@@ -60,3 +60,7 @@ export const scopeSpecScopePrefix = (scopeSpecId: Uint8Array): Uint8Array =>
 /** Index: scope specifications by contract specification (chain prefix 0x14). */
 export const contractSpecScopeSpecPrefix = (contractSpecId: Uint8Array): Uint8Array =>
   concat(METADATA_PREFIX, Uint8Array.of(0x14), contractSpecId);
+
+/** Net asset values of a scope (chain prefix 0x22), one per price denom. */
+export const netAssetValuesPrefix = (scopeId: Uint8Array): Uint8Array =>
+  concat(METADATA_PREFIX, Uint8Array.of(0x22), scopeId);

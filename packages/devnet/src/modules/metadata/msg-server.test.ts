@@ -88,12 +88,30 @@ beforeAll(async () => {
 });
 afterAll(() => chain.stop());
 
-function expectRefusal(result: TxResult, reason: string | RegExp, index = 0): void {
-  expect(result.code).toBe(1);
-  expect(result.codespace).toBe("undefined");
+/**
+ * How the msg server reports a refusal (keeper/msg_server.go since v1.16): a failed Validate* as
+ * sdkerrors.ErrInvalidRequest (18), a missing entry as ErrNotFound (38), both with the SDK's
+ * description after the reason; Scope.AddOwners / RemoveOwners errors unwrapped (code 1).
+ */
+const kinds = {
+  invalidRequest: { codespace: "sdk", code: 18, suffix: ": invalid request" },
+  notFound: { codespace: "sdk", code: 38, suffix: ": not found" },
+  unauthorized: { codespace: "sdk", code: 4, suffix: ": unauthorized" },
+  plain: { codespace: "undefined", code: 1, suffix: "" },
+} as const;
+
+function expectRefusal(
+  result: TxResult,
+  reason: string | RegExp,
+  index = 0,
+  kind: keyof typeof kinds = "invalidRequest",
+): void {
+  const { codespace, code, suffix } = kinds[kind];
+  expect({ code: result.code, codespace: result.codespace }).toEqual({ code, codespace });
   const prefix = `failed to execute message; message index: ${index}: `;
   expect(result.log.startsWith(prefix)).toBe(true);
-  const text = result.log.slice(prefix.length);
+  expect(result.log.endsWith(suffix)).toBe(true);
+  const text = result.log.slice(prefix.length, result.log.length - suffix.length);
   if (typeof reason === "string") expect(text).toBe(reason);
   else expect(text).toMatch(reason);
 }
@@ -213,7 +231,10 @@ describe("MsgWriteScopeRequest", () => {
     const denom = `nft/${MetadataAddress.forScope(uuid).toString()}`;
     expect(chain.balance(carol.address, denom)).toBe(1n);
     const byBob = scopeMsg(uuid, owners, [bob.address], { valueOwnerAddress: bob.address });
-    expectRefusal(await chain.deliver([bob], [byBob]), `missing signature from existing value owner ${carol.address}`);
+    expectRefusal(
+      await chain.deliver([bob], [byBob]),
+      `missing signature from existing value owner "${carol.address}"`,
+    );
     // Only the value owner changes, so carol (not an owner) may do it alone.
     const byCarol = scopeMsg(uuid, owners, [carol.address], { valueOwnerAddress: bob.address });
     expectSuccess(await chain.deliver([carol], [byCarol]));
@@ -236,7 +257,7 @@ describe("MsgWriteScopeRequest", () => {
       await chain.deliver([alice], [scopeMsg(uuid, owners, [alice.address], { valueOwnerAddress: carol.address })]),
     );
     const move = scopeMsg(uuid, owners, [bob.address], { valueOwnerAddress: bob.address });
-    expectRefusal(await chain.deliver([bob], [move]), `missing signature from existing value owner ${carol.address}`);
+    expectRefusal(await chain.deliver([bob], [move]), `missing signature from existing value owner "${carol.address}"`);
     expectSuccess(await chain.deliver([carol], [grantMsg(carol.address, bob.address, url("MsgWriteScopeRequest"))]));
     expectSuccess(await chain.deliver([bob], [move]));
     expect(scopeQuery(uuid).scope?.scope?.valueOwnerAddress).toBe(bob.address);
@@ -268,7 +289,7 @@ describe("MsgDeleteScopeRequest", () => {
     const del = (signers: string[]) => msg(md.MsgDeleteScopeRequestSchema, { scopeId: scopeId(scope), signers });
     expectRefusal(
       await chain.deliver([alice], [del([alice.address])]),
-      `missing signature from existing value owner ${carol.address}`,
+      `missing signature from existing value owner "${carol.address}"`,
     );
     expectSuccess(await chain.deliver([alice, carol], [del([alice.address, carol.address])]));
   });
@@ -336,6 +357,8 @@ describe("MsgAddScopeOwnerRequest and MsgDeleteScopeOwnerRequest", () => {
     expectRefusal(
       await chain.deliver([alice], [add(party(alice.address))]),
       `party already exists with address ${alice.address} and role PARTY_TYPE_OWNER`,
+      0,
+      "plain", // msg_server.go AddScopeOwner returns Scope.AddOwners' error unwrapped
     );
     expectSuccess(await chain.deliver([alice], [add(party(alice.address, SERVICER))]));
     expect(scopeQuery(scope).scope?.scope?.owners.map((o) => o.role)).toEqual([OWNER, SERVICER]);
@@ -360,6 +383,8 @@ describe("MsgAddScopeOwnerRequest and MsgDeleteScopeOwnerRequest", () => {
     expectRefusal(
       await chain.deliver([alice], [del(carol.address, [alice.address])]),
       `address does not exist in scope owners: ${carol.address}`,
+      0,
+      "plain", // msg_server.go DeleteScopeOwner returns Scope.RemoveOwners' error unwrapped
     );
     expectRefusal(
       await chain.deliver([alice, bob], [del(alice.address, [alice.address, bob.address])]),
@@ -714,6 +739,8 @@ describe("specification Msgs", () => {
     expectRefusal(
       missing,
       /^contract specification not found with id contractspec1\w+ \(uuid [0-9a-f-]{36}\) required for adding or updating record specification with id recspec1/,
+      0,
+      "notFound", // msg_server.go WriteRecordSpecification: ErrNotFound
     );
     expectSuccess(await chain.deliver([bob], [contractSpecMsg(bob.address, [OWNER], [bob.address], uuid)]));
     expectRefusal(
@@ -750,6 +777,8 @@ describe("specification Msgs", () => {
     expectRefusal(
       await chain.deliver([bob], [link(md.MsgDeleteContractSpecFromScopeSpecRequestSchema, bob.address)]),
       `contract specification ${addr(contractSpecId)} not found in scope specification ${addr(id)}`,
+      0,
+      "notFound", // msg_server.go DeleteContractSpecFromScopeSpec: ErrNotFound
     );
     expectRefusal(
       await chain.deliver([carol], [link(md.MsgAddContractSpecToScopeSpecRequestSchema, carol.address)]),
@@ -811,6 +840,8 @@ describe("specification Msgs", () => {
     expectRefusal(
       await chain.deliver([alice], [delRecSpec]),
       `record specification not found with id ${addr(recSpec)}`,
+      0,
+      "notFound", // msg_server.go DeleteRecordSpecification: ErrNotFound
     );
   });
 });

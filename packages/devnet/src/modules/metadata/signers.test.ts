@@ -58,7 +58,7 @@ describe("validateSignersWithParties()", () => {
   it("needs a distinct signing party for each entry of a role listed twice", () => {
     const ctx = context();
     const parties = [party(ALICE, SERVICER, true), party(BOB, SERVICER, true)];
-    const msg = (signers: string[]) => ({ typeUrl: WRITE_SESSION, signers });
+    const msg = (signers: string[]) => ({ typeUrl: WRITE_SESSION, signers, authzCache: new Map() });
     expect(outcome(() => validateSignersWithParties(ctx, [], parties, [SERVICER, SERVICER], msg([ALICE])))).toBe(
       "missing signers for roles required by spec: SERVICER need 2 have 1",
     );
@@ -69,7 +69,7 @@ describe("validateSignersWithParties()", () => {
 
   it("needs optional=false required parties to sign even when they fill no role", () => {
     const ctx = context();
-    const msg = { typeUrl: WRITE_SESSION, signers: [BOB] };
+    const msg = { typeUrl: WRITE_SESSION, signers: [BOB], authzCache: new Map() };
     expect(
       outcome(() => validateSignersWithParties(ctx, [party(ALICE, OWNER)], [party(BOB, SERVICER)], [SERVICER], msg)),
     ).toBe(`missing required signature: ${ALICE} (OWNER)`);
@@ -83,7 +83,7 @@ describe("validateSignersWithParties()", () => {
   it("fills a role through an authz grant from a party to a signer, lists missing roles in enum order", () => {
     const ctx = context();
     const parties = [party(ALICE, OWNER, true), party(CAROL, SERVICER, true)];
-    const msg = { typeUrl: "/provenance.metadata.v1.MsgWriteRecordRequest", signers: [BOB] };
+    const msg = { typeUrl: "/provenance.metadata.v1.MsgWriteRecordRequest", signers: [BOB], authzCache: new Map() };
     expect(outcome(() => validateSignersWithParties(ctx, [], parties, [SERVICER, OWNER], msg))).toBe(
       "missing signers for roles required by spec: SERVICER need 1 have 0, OWNER need 1 have 0",
     );
@@ -126,7 +126,11 @@ describe("validateSmartContractSigners()", () => {
     ensureAccount(ctx, decodeAccountAddress("tp", CAROL));
     return ctx;
   }
-  const msg = (signers: string[]) => ({ typeUrl: "/provenance.metadata.v1.MsgWriteScopeRequest", signers });
+  const msg = (signers: string[]) => ({
+    typeUrl: "/provenance.metadata.v1.MsgWriteScopeRequest",
+    signers,
+    authzCache: new Map(),
+  });
 
   it("wants smart-contract signers first", () => {
     expect(outcome(() => validateSmartContractSigners(withContract(), new Set([CAROL]), msg([ALICE, CAROL])))).toBe(

@@ -5,15 +5,16 @@ import { plainError } from "../../abci-error.js";
 import { decodeAccountAddress } from "../../codec.js";
 import type { Context } from "../../context.js";
 import { looksLikeSmartContract } from "../auth.js";
-import { findGrantee } from "../authz.js";
+import { type AuthzCache, findGrantee } from "../authz.js";
 import { roleName, sameParty } from "./validate-basic.js";
 
 const url = (name: string) => `/provenance.metadata.v1.${name}`;
 
-/** The Msg being checked: its type URL and its `signers`. */
+/** The Msg being checked: its type URL, its `signers`, and the grants accepted for it so far. */
 export interface MsgInfo {
   readonly typeUrl: string;
   readonly signers: readonly string[];
+  readonly authzCache: AuthzCache;
 }
 
 /**
@@ -105,7 +106,7 @@ function grantedSigner(ctx: Context, party: PartyDetails, msg: MsgInfo): string 
   const granter = tryAccountId(ctx, party.address);
   if (granter === undefined) return undefined;
   const signerIds = accountIds(ctx, msg.signers);
-  const grantee = findGrantee(ctx, granter, signerIds, authzTypeUrls(msg.typeUrl));
+  const grantee = findGrantee(ctx, granter, signerIds, authzTypeUrls(msg.typeUrl), msg.authzCache);
   if (grantee === undefined) return undefined;
   const index = signerIds.findIndex((id) => id.every((b, i) => b === grantee[i]) && id.length === grantee.length);
   return msg.signers[index];
@@ -226,7 +227,7 @@ export function validateSmartContractSigners(ctx: Context, used: UsedSigners, ms
     if (used.has(signer)) continue;
     if (i + 1 >= ids.length) throw plainError(`smart contract signer ${signer} cannot be the last signer`);
     for (const granter of ids.slice(i + 1)) {
-      if (findGrantee(ctx, granter, [ids[i]!], authzTypeUrls(msg.typeUrl)) === undefined) {
+      if (findGrantee(ctx, granter, [ids[i]!], authzTypeUrls(msg.typeUrl), msg.authzCache) === undefined) {
         throw plainError(`smart contract signer ${signer} is not authorized`);
       }
     }
@@ -317,32 +318,36 @@ export function requiredPartyAddresses(parties: readonly Party[]): string[] {
 }
 
 /**
- * The value-owner rule: changing a scope's value owner needs the current one to sign, or to have
- * granted a (non-contract) signer authz for this Msg type.
+ * ValidateScopeValueOwnersSigners: changing value owners needs each current one (other than the
+ * proposed) to sign, or to have granted a signer authz for this Msg type. When the first signer is a
+ * smart contract, only it counts as a signer.
  */
 export function validateValueOwnerChange(
   ctx: Context,
-  existing: string | undefined,
+  existing: readonly string[],
   proposed: string,
   msg: MsgInfo,
 ): UsedSigners {
   const used: UsedSigners = new Set();
-  if (existing === undefined || existing.length === 0 || existing === proposed) return used;
-  if (msg.signers.includes(existing)) {
-    used.add(existing);
-    return used;
-  }
-  const granter = tryAccountId(ctx, existing);
-  if (granter !== undefined) {
-    const grantees = accountIds(ctx, msg.signers).filter((id) => !looksLikeSmartContract(ctx, id));
-    const grantee = findGrantee(ctx, granter, grantees, authzTypeUrls(msg.typeUrl));
-    if (grantee !== undefined) {
-      const index = accountIds(ctx, msg.signers).findIndex(
-        (id) => id.length === grantee.length && id.every((b, i) => b === grantee[i]),
-      );
-      used.add(msg.signers[index]!);
-      return used;
+  if (existing.length === 1 && existing[0] === proposed) return used;
+  let signers = msg.signers;
+  const first = signers[0] === undefined ? undefined : tryAccountId(ctx, signers[0]);
+  if (first !== undefined && looksLikeSmartContract(ctx, first)) signers = signers.slice(0, 1);
+  const signerIds = accountIds(ctx, signers);
+  for (const owner of existing) {
+    if (owner.length === 0 || owner === proposed) continue;
+    if (signers.includes(owner)) {
+      used.add(owner);
+      continue;
     }
+    const granter = tryAccountId(ctx, owner);
+    const grantee =
+      granter === undefined
+        ? undefined
+        : findGrantee(ctx, granter, signerIds, authzTypeUrls(msg.typeUrl), msg.authzCache);
+    if (grantee === undefined) throw plainError(`missing signature from existing value owner ${JSON.stringify(owner)}`);
+    const index = signerIds.findIndex((id) => id.length === grantee.length && id.every((b, i) => b === grantee[i]));
+    used.add(signers[index]!);
   }
-  throw plainError(`missing signature from existing value owner ${existing}`);
+  return used;
 }

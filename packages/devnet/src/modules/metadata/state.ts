@@ -2,6 +2,7 @@
 // indexes the chain keeps, value ownership through the `nft/<scope>` bank coin, and the typed
 // events each change emits.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { MetadataAddress } from "@p8e/spec-model";
 import {
   type ContractSpecification,
   ContractSpecificationSchema,
@@ -16,9 +17,10 @@ import {
   type Session,
   SessionSchema,
 } from "@p8e/spec-model/metadata";
+import { sdkError } from "../../abci-error.js";
 import { concat, decodeAccountAddress, encodeAccountAddress, equalBytes } from "../../codec.js";
 import { type Context, typedEvent } from "../../context.js";
-import { METADATA_MODULE_ID } from "../auth.js";
+import { isModuleAccount, METADATA_MODULE_ID } from "../auth.js";
 import { burnCoins, denomOwners, mintCoins, sendCoins } from "../bank.js";
 import {
   addressScopePrefix,
@@ -64,10 +66,21 @@ export function getValueOwner(ctx: Context, scopeId: Uint8Array): string | undef
   return owner === undefined ? undefined : encodeAccountAddress(ctx.chain.prefix, owner);
 }
 
+/** The scope a value-owner denom (`nft/scope1…`) belongs to. */
+export function scopeIdOfValueOwnerDenom(denom: string): Uint8Array {
+  return MetadataAddress.fromBech32(denom.slice("nft/".length)).bytes;
+}
+
+// keeper/scope.go SetScopeValueOwner: a blocked (module) address cannot become a value owner.
 function setValueOwner(ctx: Context, scopeId: Uint8Array, proposed: string): void {
   const denom = valueOwnerDenom(scopeId);
   const coin = [{ denom, amount: 1n }];
   const to = decodeAccountAddress(ctx.chain.prefix, proposed);
+  if (isModuleAccount(to)) {
+    throw sdkError("unauthorized", `new value owner ${JSON.stringify(proposed)} is not allowed to receive funds`).wrap(
+      "could not set value owner",
+    );
+  }
   const current = denomOwners(ctx, denom)[0];
   if (current === undefined) {
     mintCoins(ctx, METADATA_MODULE_ID, coin);

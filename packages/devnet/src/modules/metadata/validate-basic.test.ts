@@ -81,17 +81,18 @@ describe("validateScopeBasic()", () => {
     [
       "a session id as scope id",
       scope({ scopeId: MetadataAddress.forSession(SCOPE, SESSION).bytes }),
-      "invalid scope identifier (expected: scope, got session)",
+      // VerifyMetadataAddressHasType
+      `invalid scope id "${MetadataAddress.forSession(SCOPE, SESSION)}": wrong type`,
     ],
     [
       "a truncated scope id",
       scope({ scopeId: MetadataAddress.forScope(SCOPE).bytes.subarray(0, 10) }),
-      "incorrect address length (expected: 17, actual: 10)",
+      `invalid scope metadata address MetadataAddress{${[...MetadataAddress.forScope(SCOPE).bytes.subarray(0, 10)].map((b) => `0x${b.toString(16)}`).join(", ")}}: incorrect address length (expected: 17, actual: 10)`,
     ],
     [
       "a contract spec as scope spec",
       scope({ specificationId: MetadataAddress.forContractSpecification(SPEC).bytes }),
-      "invalid scope specification identifier (expected: scopespec, got contractspec)",
+      `invalid scope specification id "${MetadataAddress.forContractSpecification(SPEC)}": wrong type`,
     ],
     ["no owners", scope({ owners: [] }), "invalid scope owners: at least one party is required"],
     [

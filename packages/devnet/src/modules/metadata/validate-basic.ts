@@ -1,6 +1,7 @@
 // Stateless validation of metadata Msgs (the chain's ValidateBasic), with the chain's wording.
 // Also the "optional field" conversions (uuid fields → addresses) that ValidateBasic and the msg
 // server both run.
+import { create } from "@bufbuild/protobuf";
 import { isUuid, MetadataAddress } from "@p8e/spec-model";
 import {
   type ContractSpecification,
@@ -14,6 +15,8 @@ import {
   type MsgDeleteScopeDataAccessRequest,
   type MsgDeleteScopeOwnerRequest,
   type MsgDeleteScopeRequest,
+  type MsgMigrateValueOwnerRequest,
+  type MsgUpdateValueOwnersRequest,
   type MsgWriteContractSpecificationRequest,
   type MsgWriteRecordRequest,
   type MsgWriteRecordSpecificationRequest,
@@ -30,13 +33,22 @@ import {
   type RecordSpecification,
   ResultStatus,
   type Scope,
+  ScopeSchema,
   type ScopeSpecification,
   type Session,
   type SessionIdComponents,
 } from "@p8e/spec-model/metadata";
 import { plainError } from "../../abci-error.js";
 import { AddressError, decodeAccountAddress, equalBytes } from "../../codec.js";
-import { addressString, CONTRACT_SPEC, recordSpecIdOf, SCOPE, SCOPE_SPEC, verifyAddressFormat } from "./addresses.js";
+import {
+  addressString,
+  CONTRACT_SPEC,
+  isAddressOfType,
+  recordSpecIdOf,
+  SCOPE,
+  SCOPE_SPEC,
+  verifyAddressFormat,
+} from "./addresses.js";
 
 const MAX_AUDIT_MESSAGE = 200;
 const MAX_DESCRIPTION_NAME = 200;
@@ -45,6 +57,39 @@ const MAX_URL = 2048;
 const MAX_CLASS_NAME = 1000;
 const MAX_SPEC_NAME = 200;
 const MAX_TYPE_NAME = 1000;
+
+const utf8Encoder = new TextEncoder();
+
+/** Go's len(string): the length in UTF-8 bytes, which every maximum-length check counts. */
+export function byteLength(text: string): number {
+  return utf8Encoder.encode(text).length;
+}
+
+/** Go's %#v of a MetadataAddress, as the chain's VerifyMetadataAddressHasType prints it. */
+function goBytes(bytes: Uint8Array): string {
+  if (bytes.length === 0) return "MetadataAddress(nil)";
+  return `MetadataAddress{${[...bytes].map((b) => `0x${b.toString(16)}`).join(", ")}}`;
+}
+
+/**
+ * VerifyMetadataAddressHasType: a well-formed address of one kind, worded as the chain words it
+ * ("invalid scope specification id …: wrong type").
+ */
+export function verifyAddressHasType(bytes: Uint8Array, prefix: string): void {
+  const name =
+    prefix === "scopespec" || prefix === "contractspec"
+      ? `${prefix.slice(0, -"spec".length)} specification`
+      : prefix === "recspec"
+        ? "record specification"
+        : prefix;
+  let found: string;
+  try {
+    found = verifyAddressFormat(bytes);
+  } catch (error) {
+    throw plainError(`invalid ${name} metadata address ${goBytes(bytes)}: ${(error as Error).message}`);
+  }
+  if (found !== prefix) throw plainError(`invalid ${name} id ${JSON.stringify(addressString(bytes))}: wrong type`);
+}
 
 /** The role name without its "PARTY_TYPE_" prefix, as the chain's SimpleString prints it. */
 export function roleName(role: PartyType): string {
@@ -132,16 +177,10 @@ export function validateScopeOwnersBasic(prefix: string, scope: Scope): void {
   validateOptionalParties(scope.requirePartyRollup, scope.owners);
 }
 
-/** Scope.ValidateBasic. */
+/** Scope.ValidateBasic: a scope id, a scope specification id (required), owners, data access, value owner. */
 export function validateScopeBasic(prefix: string, scope: Scope): void {
-  expectPrefix(scope.scopeId, "scope", (got) => `invalid scope identifier (expected: scope, got ${got})`);
-  if (scope.specificationId.length > 0) {
-    expectPrefix(
-      scope.specificationId,
-      "scopespec",
-      (got) => `invalid scope specification identifier (expected: scopespec, got ${got})`,
-    );
-  }
+  verifyAddressHasType(scope.scopeId, "scope");
+  verifyAddressHasType(scope.specificationId, "scopespec");
   validateScopeOwnersBasic(prefix, scope);
   for (const address of scope.dataAccess) {
     const problem = addressProblem(prefix, address);
@@ -162,9 +201,9 @@ export function validateSessionBasic(prefix: string, session: Session): void {
     "contractspec",
     (got) => `invalid contract specification identifier (expected: contractspec, got ${got})`,
   );
-  if (session.audit !== undefined && session.audit.message.length > MAX_AUDIT_MESSAGE) {
+  if (session.audit !== undefined && byteLength(session.audit.message) > MAX_AUDIT_MESSAGE) {
     throw plainError(
-      `session audit message exceeds maximum length (expected < ${MAX_AUDIT_MESSAGE} got: ${session.audit.message.length})`,
+      `session audit message exceeds maximum length (expected < ${MAX_AUDIT_MESSAGE} got: ${byteLength(session.audit.message)})`,
     );
   }
 }
@@ -249,8 +288,10 @@ function field(path: string, name: string): string {
 
 function validateUrl(url: string, path: string, name: string): void {
   if (url.length === 0) return;
-  if (url.length > MAX_URL) {
-    throw plainError(`url ${field(path, name)} exceeds maximum length (expected <= ${MAX_URL} got: ${url.length})`);
+  if (byteLength(url) > MAX_URL) {
+    throw plainError(
+      `url ${field(path, name)} exceeds maximum length (expected <= ${MAX_URL} got: ${byteLength(url)})`,
+    );
   }
   if (!/https?:\/\//.test(url) && !/data:.*,/.test(url)) {
     throw plainError(`url ${field(path, name)} must use the http, https, or data protocol`);
@@ -260,14 +301,14 @@ function validateUrl(url: string, path: string, name: string): void {
 /** Description.ValidateBasic; `path` names the description in messages. */
 export function validateDescriptionBasic(description: Description, path: string): void {
   if (description.name.length === 0) throw plainError(`description ${field(path, "Name")} cannot be empty`);
-  if (description.name.length > MAX_DESCRIPTION_NAME) {
+  if (byteLength(description.name) > MAX_DESCRIPTION_NAME) {
     throw plainError(
-      `description ${field(path, "Name")} exceeds maximum length (expected <= ${MAX_DESCRIPTION_NAME} got: ${description.name.length})`,
+      `description ${field(path, "Name")} exceeds maximum length (expected <= ${MAX_DESCRIPTION_NAME} got: ${byteLength(description.name)})`,
     );
   }
-  if (description.description.length > MAX_DESCRIPTION_TEXT) {
+  if (byteLength(description.description) > MAX_DESCRIPTION_TEXT) {
     throw plainError(
-      `description ${field(path, "Description")} exceeds maximum length (expected <= ${MAX_DESCRIPTION_TEXT} got: ${description.description.length})`,
+      `description ${field(path, "Description")} exceeds maximum length (expected <= ${MAX_DESCRIPTION_TEXT} got: ${byteLength(description.description)})`,
     );
   }
   validateUrl(description.websiteUrl, path, "WebsiteUrl");
@@ -353,22 +394,24 @@ export function validateContractSpecificationBasic(prefix: string, spec: Contrac
       throw plainError("a source (resource id or hash) is required");
   }
   if (spec.className.length === 0) throw plainError("class name cannot be empty");
-  if (spec.className.length > MAX_CLASS_NAME) {
-    throw plainError(`class name exceeds maximum length (expected <= ${MAX_CLASS_NAME} got: ${spec.className.length})`);
+  if (byteLength(spec.className) > MAX_CLASS_NAME) {
+    throw plainError(
+      `class name exceeds maximum length (expected <= ${MAX_CLASS_NAME} got: ${byteLength(spec.className)})`,
+    );
   }
 }
 
 function validateInputSpecificationBasic(input: InputSpecification): void {
   if (input.name.length === 0) throw plainError("input specification name cannot be empty");
-  if (input.name.length > MAX_SPEC_NAME) {
+  if (byteLength(input.name) > MAX_SPEC_NAME) {
     throw plainError(
-      `input specification name exceeds maximum length (expected <= ${MAX_SPEC_NAME} got: ${input.name.length})`,
+      `input specification name exceeds maximum length (expected <= ${MAX_SPEC_NAME} got: ${byteLength(input.name)})`,
     );
   }
   if (input.typeName.length === 0) throw plainError("input specification type name cannot be empty");
-  if (input.typeName.length > MAX_TYPE_NAME) {
+  if (byteLength(input.typeName) > MAX_TYPE_NAME) {
     throw plainError(
-      `input specification type name exceeds maximum length (expected <= ${MAX_TYPE_NAME} got: ${input.typeName.length})`,
+      `input specification type name exceeds maximum length (expected <= ${MAX_TYPE_NAME} got: ${byteLength(input.typeName)})`,
     );
   }
   switch (input.source.case) {
@@ -404,9 +447,9 @@ export function validateRecordSpecificationBasic(spec: RecordSpecification): voi
     throw plainError(`invalid record specification id prefix (expected: recspec, got ${idPrefix})`);
   }
   if (spec.name.length === 0) throw plainError("record specification name cannot be empty");
-  if (spec.name.length > MAX_SPEC_NAME) {
+  if (byteLength(spec.name) > MAX_SPEC_NAME) {
     throw plainError(
-      `record specification name exceeds maximum length (expected <= ${MAX_SPEC_NAME} got: ${spec.name.length})`,
+      `record specification name exceeds maximum length (expected <= ${MAX_SPEC_NAME} got: ${byteLength(spec.name)})`,
     );
   }
   const expected = recordSpecIdOf(spec.specificationId, spec.name);
@@ -423,9 +466,9 @@ export function validateRecordSpecificationBasic(spec: RecordSpecification): voi
     }
   });
   if (spec.typeName.length === 0) throw plainError("record specification type name cannot be empty");
-  if (spec.typeName.length > MAX_TYPE_NAME) {
+  if (byteLength(spec.typeName) > MAX_TYPE_NAME) {
     throw plainError(
-      `record specification type name exceeds maximum length (expected <= ${MAX_TYPE_NAME} got: ${spec.typeName.length})`,
+      `record specification type name exceeds maximum length (expected <= ${MAX_TYPE_NAME} got: ${byteLength(spec.typeName)})`,
     );
   }
   if (spec.responsibleParties.length === 0) throw plainError("invalid responsible parties count (expected > 0 got: 0)");
@@ -621,8 +664,30 @@ function requireScopeId(scopeId: Uint8Array): void {
 export function validateWriteScope(prefix: string, msg: MsgWriteScopeRequest): void {
   requireSigners(msg.signers);
   convertWriteScope(msg);
-  if (msg.scope === undefined) throw plainError("scope is required");
-  validateScopeBasic(prefix, msg.scope);
+  // Scope is non-nullable in Go: a missing one is an empty scope, refused for its empty id.
+  validateScopeBasic(prefix, msg.scope ?? create(ScopeSchema));
+}
+
+/** MsgUpdateValueOwnersRequest.ValidateBasic. */
+export function validateUpdateValueOwners(prefix: string, msg: MsgUpdateValueOwnersRequest): void {
+  if (msg.scopeIds.length === 0) throw plainError("at least one scope id is required");
+  msg.scopeIds.forEach((id, i) => {
+    if (!isAddressOfType(id, SCOPE)) {
+      throw plainError(`scope id[${i}]: ${JSON.stringify(addressString(id))}: invalid scope id`);
+    }
+  });
+  const problem = addressProblem(prefix, msg.valueOwnerAddress);
+  if (problem !== undefined) throw plainError(`invalid value owner address: ${problem}`);
+  requireSigners(msg.signers);
+}
+
+/** MsgMigrateValueOwnerRequest.ValidateBasic. */
+export function validateMigrateValueOwner(prefix: string, msg: MsgMigrateValueOwnerRequest): void {
+  const existing = addressProblem(prefix, msg.existing);
+  if (existing !== undefined) throw plainError(`invalid existing value owner address: ${existing}`);
+  const proposed = addressProblem(prefix, msg.proposed);
+  if (proposed !== undefined) throw plainError(`invalid proposed value owner address: ${proposed}`);
+  requireSigners(msg.signers);
 }
 
 /** MsgDeleteScopeRequest.ValidateBasic. */

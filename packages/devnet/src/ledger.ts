@@ -31,6 +31,7 @@ import { DevnetError } from "./errors.js";
 import { BASE_ACCOUNT_TYPE_URL, ensureAccount, getAccount } from "./modules/auth.js";
 import { listGrants } from "./modules/authz.js";
 import { allBalances, getBalance, setBalance } from "./modules/bank.js";
+import { navAndParamsQueries } from "./modules/metadata/nav-queries.js";
 import { invalidArgument, metadataQueries, notFound, paginate } from "./modules/metadata/queries.js";
 import {
   type BlockHeader,
@@ -90,7 +91,7 @@ export class Ledger {
     this.#db = db;
     this.#latest = latest;
     this.#check = new CacheStore(db);
-    this.#queries = new Map(metadataQueries);
+    this.#queries = new Map([...metadataQueries, ...navAndParamsQueries]);
     this.#registerStandardQueries();
   }
 
@@ -256,7 +257,8 @@ export class Ledger {
     const height = this.#latest.height;
     const handler = this.#queries.get(path);
     if (handler === undefined) {
-      const error = sdkError("unknownRequest", `unknown query path: ${path}`);
+      // baseapp Query: a path no service routes is "unknown query path: unknown request".
+      const error = sdkError("unknownRequest", "unknown query path");
       return { code: error.code, codespace: error.codespace, log: error.message, value: new Uint8Array(), height };
     }
     try {

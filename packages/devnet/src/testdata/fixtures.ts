@@ -41,6 +41,8 @@ const metadataSchemas: DescMessage[] = [
   md.MsgDeleteScopeDataAccessRequestSchema,
   md.MsgAddScopeOwnerRequestSchema,
   md.MsgDeleteScopeOwnerRequestSchema,
+  md.MsgUpdateValueOwnersRequestSchema,
+  md.MsgMigrateValueOwnerRequestSchema,
   md.MsgWriteSessionRequestSchema,
   md.MsgWriteRecordRequestSchema,
   md.MsgDeleteRecordRequestSchema,

@@ -77,7 +77,7 @@ export function notFound(message: string): AbciError {
   return new AbciError("sdk", 22, `rpc error: code = NotFound desc = ${message}: key not found`);
 }
 
-type QueryHandler = (ctx: Context, data: Uint8Array) => Uint8Array;
+export type QueryHandler = (ctx: Context, data: Uint8Array) => Uint8Array;
 
 function parseAddress(text: string, kind: MetadataAddress["kind"], label: string): Uint8Array {
   let address: MetadataAddress;
@@ -200,7 +200,7 @@ function pageResponse(nextKey: Uint8Array, total: bigint) {
   return create(PageResponseSchema, { nextKey, total });
 }
 
-function handler<Req extends DescMessage, Res extends DescMessage>(
+export function handler<Req extends DescMessage, Res extends DescMessage>(
   requestSchema: Req,
   responseSchema: Res,
   answer: (ctx: Context, request: MessageShape<Req>) => MessageShape<Res>,

@@ -266,6 +266,11 @@ describe("memorialize()", { timeout: 30_000 }, () => {
     expect(error.msgIndex).toBe(3);
     expect(error.message).toMatch(/not found/);
     expect(error.message).toContain(MetadataAddress.forScopeSpecification(unknownScopeSpec).toString());
+    // The chain's own code, codespace and log: x/metadata wraps keeper refusals as the SDK's invalid request.
+    expect([error.codespace, error.chainCode]).toEqual(["sdk", 18]);
+    expect(error.log).toMatch(
+      /^failed to execute message; message index: 3: scope specification scopespec1\w+ not found: invalid request$/,
+    );
     expect(transactions).toHaveLength(1);
     expect(transactions[0]!.msgTypes).toHaveLength(6);
     expect(await memorializer.query.scope(outcomes[1]!.scope!)).toBeUndefined();

@@ -204,22 +204,23 @@ describe("missing rules", () => {
   });
 });
 
+/** MsgGrant from alice to bob of a CountAuthorization for `msgTypeUrl` with `uses` uses. */
+function countGrant(msgTypeUrl: string, uses: number) {
+  const authorization = encodeCountAuthorization({ msg: msgTypeUrl, allowedAuthorizations: uses });
+  return {
+    typeUrl: "/cosmos.authz.v1beta1.MsgGrant",
+    value: {
+      granter: alice.address,
+      grantee: bob.address,
+      grant: { authorization: { typeUrl: COUNT_AUTHORIZATION_TYPE_URL, value: authorization } },
+    },
+  };
+}
+
 describe("CountAuthorization (Provenance's cosmos-sdk fork, CountAuthorization.Accept)", () => {
   it("is taken once per Msg by the signer check and removed with its last use", async () => {
     const uuids = [await newScope(), await newScope(), await newScope()];
-    const grant = {
-      typeUrl: "/cosmos.authz.v1beta1.MsgGrant",
-      value: {
-        granter: alice.address,
-        grantee: bob.address,
-        grant: {
-          authorization: {
-            typeUrl: COUNT_AUTHORIZATION_TYPE_URL,
-            value: encodeCountAuthorization({ msg: url("MsgAddScopeDataAccessRequest"), allowedAuthorizations: 2 }),
-          },
-        },
-      },
-    };
+    const grant = countGrant(url("MsgAddScopeDataAccessRequest"), 2);
     expect(await chain.deliver([alice], [grant])).toMatchObject({ code: 0 });
     const add = (uuid: string) =>
       msg(md.MsgAddScopeDataAccessRequestSchema, {
@@ -235,19 +236,7 @@ describe("CountAuthorization (Provenance's cosmos-sdk fork, CountAuthorization.A
   });
 
   it("refuses a grant of zero uses — CountAuthorization.ValidateBasic", async () => {
-    const grant = {
-      typeUrl: "/cosmos.authz.v1beta1.MsgGrant",
-      value: {
-        granter: alice.address,
-        grantee: bob.address,
-        grant: {
-          authorization: {
-            typeUrl: COUNT_AUTHORIZATION_TYPE_URL,
-            value: encodeCountAuthorization({ msg: url("MsgWriteScopeRequest"), allowedAuthorizations: 0 }),
-          },
-        },
-      },
-    };
+    const grant = countGrant(url("MsgWriteScopeRequest"), 0);
     const { checkTx } = await chain.submit([alice], [grant]);
     expect(checkTx).toMatchObject({ code: 18, log: "allowed authorizations must be greater than 0: invalid request" });
   });

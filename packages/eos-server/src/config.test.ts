@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadEosServerConfig, serverOptionsFromConfig } from "./config.js";
+import { eosServerConfigSchema, eosServerUsage, loadEosServerConfig, serverOptionsFromConfig } from "./config.js";
 import { isEosServerError } from "./errors.js";
 
 describe("loadEosServerConfig()", () => {
@@ -42,4 +45,60 @@ describe("loadEosServerConfig()", () => {
   it("refuses unknown flags", () => {
     expect(() => loadEosServerConfig({ EOS_DATA_DIR: "d" }, ["--colour", "blue"])).toThrow(/bad command line/);
   });
+
+  it("says what to pass when the data folder is missing, in words, not a schema message", () => {
+    expect(() => loadEosServerConfig({})).toThrow(
+      /EOS_DATA_DIR \(--data-dir\): is required: pass --data-dir <folder> or set EOS_DATA_DIR/,
+    );
+    expect(() => loadEosServerConfig({})).toThrow(/--help lists every option/);
+  });
+
+  it("takes flags after pnpm's -- separator", () => {
+    expect(loadEosServerConfig({}, ["--", "--data-dir", "x"]).EOS_DATA_DIR).toBe("x");
+  });
+
+  it("maps the connection limits and the replication probe to server options", () => {
+    const config = loadEosServerConfig({ EOS_DATA_DIR: "d", EOS_MAX_CONNECTIONS_PER_KEY: "3" }, [
+      "--stream-idle-timeout-ms",
+      "1234",
+      "--replication-probe-ms",
+      "500",
+    ]);
+    expect(serverOptionsFromConfig(config)).toMatchObject({
+      limits: { maxConnectionsPerKey: 3, streamIdleTimeoutMs: 1234, maxStreamsPerConnection: 100 },
+      replication: { probeIntervalMs: 500 },
+    });
+  });
 });
+
+describe("p8e-eos-server --help", () => {
+  it("lists every option with its flag, its variable and what it means", () => {
+    const usage = eosServerUsage();
+    for (const name of Object.keys(eosServerConfigSchema.shape)) {
+      const flag = name.replace(/^EOS_/, "").toLowerCase().replaceAll("_", "-");
+      expect(usage).toMatch(new RegExp(`--${flag} <value>\\s+${name}\\n\\s+\\S`));
+    }
+  });
+
+  it("prints the usage from the real entry point and exits 0", async () => {
+    const { stdout } = await run(["--help"]);
+    expect(stdout).toContain("Usage: p8e-eos-server");
+    expect(stdout).toContain("EOS_URI_HOST");
+  });
+
+  it("exits 1 with the missing-folder message when started without a data folder", async () => {
+    const result = await run([]).catch((error: { code: number; stderr: string }) => error);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stderr: string }).stderr).toMatch(/pass --data-dir <folder>/);
+  });
+});
+
+function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const env = { ...process.env };
+  delete env.EOS_DATA_DIR;
+  return promisify(execFile)(process.execPath, ["--conditions", "@p8e/source", "--import", "tsx", main, ...args], {
+    env,
+    timeout: 20_000,
+  });
+}

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import http2 from "node:http2";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { keyPairFromPrivateKey } from "@p8e/hashing-crypto";
@@ -11,6 +10,7 @@ import { createAuthority } from "./auth.js";
 import { createChunkRoute } from "./chunk-route.js";
 import { callerKey, type HandlerContext, type HandlerSettings } from "./context.js";
 import { toConnectError } from "./errors.js";
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, openFrontDoor } from "./front-door.js";
 import { createGcPacer } from "./gc-pacer.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { createMailHub } from "./mail-hub.js";
@@ -70,12 +70,16 @@ export interface EosServerOptions {
   readonly tokenTtlMs?: number;
   /** Host written into `object://` URIs; default `host:port`. */
   readonly uriHost?: string;
+  /** Timeouts and caps on connections and streams; see {@link ConnectionLimits} for the defaults. */
+  readonly limits?: Partial<ConnectionLimits>;
   /** Replication worker settings; enabled by default. */
   readonly replication?: {
     readonly enabled?: boolean;
     readonly minBackoffMs?: number;
     readonly maxBackoffMs?: number;
     readonly batchSize?: number;
+    /** How often a remote store that is down is probed, so its backlog goes as soon as it is back; default 2 s. */
+    readonly probeIntervalMs?: number;
   };
 }
 
@@ -131,6 +135,9 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
         ...(options.replication?.minBackoffMs === undefined ? {} : { minBackoffMs: options.replication.minBackoffMs }),
         ...(options.replication?.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.replication.maxBackoffMs }),
         ...(options.replication?.batchSize === undefined ? {} : { batchSize: options.replication.batchSize }),
+        ...(options.replication?.probeIntervalMs === undefined
+          ? {}
+          : { probeIntervalMs: options.replication.probeIntervalMs }),
       })
     : undefined;
   const host = options.host ?? "127.0.0.1";
@@ -194,24 +201,21 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
           shutdownSignal: shutdown.signal,
           logger,
         });
-  const handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
-    if (chunkRoute?.(req, res) !== true) adapter(req, res);
-  };
-  // Large flow-control windows: with the default 64 KiB, a busy event loop on either side stalls big transfers.
-  const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW_BYTES } }, handler);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    // Small calls must not wait for Nagle's algorithm and delayed ACKs.
-    socket.setNoDelay(true);
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const door = openFrontDoor({
+    limits,
+    authority,
+    logger,
+    // Large flow-control windows: with the default 64 KiB, a busy event loop on either side stalls big transfers.
+    http2Settings: { initialWindowSize: STREAM_WINDOW_BYTES },
+    sessionWindowBytes: SESSION_WINDOW_BYTES,
+    h2Handler: (req, res) => {
+      if (chunkRoute?.(req, res) !== true) adapter(req, res);
+    },
+    h1Handler: adapter,
+    healthy: async () => !shutdown.signal.aborted && (await storage.healthy()),
   });
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.setLocalWindowSize(SESSION_WINDOW_BYTES);
-    session.on("close", () => sessions.delete(session));
-  });
+  const server = door.server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -239,15 +243,8 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
     close() {
       closing ??= (async () => {
         shutdown.abort();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const session of sessions) session.close();
         // Connections whose streams do not finish in time are torn down.
-        const force = setTimeout(() => {
-          for (const session of sessions) session.destroy();
-          for (const socket of sockets) socket.destroy();
-        }, 2000);
-        await closed;
-        clearTimeout(force);
+        await door.close(2000);
         await replicator?.stop();
         await storage.close();
         logger.info("server.stopped", {});

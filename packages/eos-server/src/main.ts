@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Runs one object store from EOS_* environment variables and --flags; stops cleanly on SIGINT/SIGTERM.
-import { loadEosServerConfig, serverOptionsFromConfig } from "./config.js";
+import { eosServerUsage, loadEosServerConfig, serverOptionsFromConfig } from "./config.js";
 import { startEosServer } from "./eos-server.js";
 import { isEosServerError } from "./errors.js";
 
 async function main(): Promise<void> {
-  const config = loadEosServerConfig(process.env, process.argv.slice(2));
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(eosServerUsage());
+    return;
+  }
+  const config = loadEosServerConfig(process.env, args);
   const server = await startEosServer(serverOptionsFromConfig(config));
   // The line a supervisor (or a test) waits for.
   process.stdout.write(`${JSON.stringify({ event: "listening", url: server.url, port: server.port })}\n`);

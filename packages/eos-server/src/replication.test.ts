@@ -112,4 +112,41 @@ describe("replication", () => {
       .poll(async () => (await alice.client.replicationStatus()).remotes[0]?.lastError, { timeout: 5000 })
       .toMatch(/permission-denied: .*registered as local/);
   });
+
+  it("catches up within seconds when a store that was down comes back, however long its backoff grew", async () => {
+    // A backoff of 30-60 s from the first failure: only the probe can bring the push forward.
+    const aNode = generateKeyPair();
+    const b = await startTestServer({ trustedPeers: [aNode.publicKey] });
+    servers.push(b);
+    const bob = newParty(b.server.url);
+    parties.push(bob);
+    await bob.client.registerKey(bob.keys.publicKey);
+    const bPort = b.server.port;
+    await b.server.close();
+
+    const a = await startTestServer({
+      nodePrivateKey: aNode.privateKey,
+      replication: { minBackoffMs: 60_000, maxBackoffMs: 300_000, probeIntervalMs: 200 },
+    });
+    servers.push(a);
+    const alice = newParty(a.server.url);
+    parties.push(alice);
+    await alice.client.registerKey(alice.keys.publicKey);
+    await alice.client.registerKey(bob.keys.publicKey, { url: `http://127.0.0.1:${bPort}` });
+    const put = await alice.client.put(new TextEncoder().encode("while you were out"), {
+      audience: [bob.keys.publicKey],
+    });
+    await expect
+      .poll(async () => (await alice.client.replicationStatus()).remotes[0]?.lastError, { timeout: 5000 })
+      .toMatch(/unavailable/);
+    const status = (await alice.client.replicationStatus()).remotes[0]!;
+    expect(status.nextAttemptAt!.getTime() - Date.now()).toBeGreaterThan(20_000);
+
+    await b.restart({ port: bPort });
+    await expect
+      .poll(async () => (await alice.client.replicationStatus()).remotes[0]?.replicated, { timeout: 5000 })
+      .toBe(1);
+    expect(new TextDecoder().decode(await bob.client.get(put.hash))).toBe("while you were out");
+    expect(a.logger.lines.some((l) => l.event === "replication.remote_back")).toBe(true);
+  });
 });

@@ -22,6 +22,8 @@ export interface ReplicatorOptions {
   readonly idleMs?: number;
   /** Deadline of one push; default 10 min. */
   readonly pushTimeoutMs?: number;
+  /** How often a remote that is down is probed; default 2 s. */
+  readonly probeIntervalMs?: number;
 }
 
 /** The background worker that drains the replication queue. */
@@ -55,7 +57,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const maxBackoff = options.maxBackoffMs ?? 5 * 60_000;
   const idle = options.idleMs ?? 30_000;
   const pushTimeout = options.pushTimeoutMs ?? 10 * 60_000;
+  const probeInterval = options.probeIntervalMs ?? 2000;
   const clients = new Map<string, EosClient>();
+  // Remotes that are down, each probed on a timer until it answers.
+  const down = new Map<string, NodeJS.Timeout>();
+  const probing = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -93,6 +99,46 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     });
   }
 
+  function markDown(url: string): void {
+    if (stopped || down.has(url)) return;
+    const timer = setInterval(() => void probe(url), probeInterval);
+    timer.unref?.();
+    down.set(url, timer);
+  }
+
+  function markUp(url: string): void {
+    clearInterval(down.get(url));
+    down.delete(url);
+  }
+
+  /**
+   * Asks a remote that was down whether it is back (GetServerInfo, no auth). When it answers, its
+   * pending pushes are due at once with their backoff reset, so it catches up in seconds however
+   * long the backoff had grown.
+   */
+  async function probe(url: string): Promise<void> {
+    if (stopped || probing.has(url)) return;
+    probing.add(url);
+    try {
+      await clientFor(url).serverInfo({ timeoutMs: Math.max(probeInterval, 1000) });
+    } catch {
+      return;
+    } finally {
+      probing.delete(url);
+    }
+    if (!down.has(url) || stopped) return;
+    markUp(url);
+    const due = await storage.retryReplicationsTo(url, Date.now());
+    logger.info("replication.remote_back", { url, due });
+    wake();
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (running !== undefined) again = true;
+    else schedule(0);
+  }
+
   async function round(): Promise<void> {
     const jobs = await storage.dueReplications(Date.now(), batch);
     const byUrl = new Map<string, ReplicationJob[]>();
@@ -103,6 +149,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
           if (stopped) return;
           try {
             await push(job);
+            markUp(job.url);
             await storage.replicationSucceeded(job.objectUuid, job.publicKey);
             logger.info("replication.pushed", { object: job.objectUuid, key: shortKey(job.publicKey), url: job.url });
           } catch (reason) {
@@ -123,7 +170,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
               deferred: failed.length,
               error: message,
             });
-            if (remoteDown) return;
+            if (remoteDown) {
+              markDown(job.url);
+              return;
+            }
           }
         }
       }),
@@ -167,14 +217,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       stopped = false;
       schedule(0);
     },
-    wake() {
-      if (stopped) return;
-      if (running !== undefined) again = true;
-      else schedule(0);
-    },
+    wake,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      for (const url of [...down.keys()]) markUp(url);
       await running;
       for (const client of clients.values()) client.close();
       clients.clear();

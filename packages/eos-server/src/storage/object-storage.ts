@@ -189,6 +189,8 @@ export interface ObjectStorage {
   /** The earliest time a push for a routed key is due, if any is pending. */
   nextReplicationAt(): Promise<number | undefined>;
   replicationStatus(): Promise<ReplicationStatus>;
+  /** Makes every pending push to the store at `url` due at `now` with its backoff reset; returns how many. */
+  retryReplicationsTo(url: string, now: number): Promise<number>;
 
   getMeta(name: string): Promise<Uint8Array | undefined>;
   setMeta(name: string, value: Uint8Array): Promise<void>;

@@ -7,6 +7,7 @@
 
 export * from "./gen/cosmos/base/query/v1beta1/pagination_pb.js";
 export * from "./gen/provenance/metadata/v1/metadata_pb.js";
+export * from "./gen/provenance/metadata/v1/objectstore_pb.js";
 export * from "./gen/provenance/metadata/v1/query_pb.js";
 export * from "./gen/provenance/metadata/v1/scope_pb.js";
 export * from "./gen/provenance/metadata/v1/specification_pb.js";

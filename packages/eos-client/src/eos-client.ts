@@ -741,6 +741,11 @@ function checkMail(mail: SendMailOptions, own: Uint8Array): void {
 
 /** Refuses a base URL the HTTP/2 transport cannot use, saying what to pass instead. */
 function checkBaseUrl(baseUrl: string): void {
+  if (/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d+$/.test(baseUrl))
+    throw new EosError(
+      "invalid-argument",
+      `baseUrl ${JSON.stringify(baseUrl)} has no scheme; pass http://${baseUrl} (plain HTTP/2) or https://${baseUrl} (TLS)`,
+    );
   let url: URL;
   try {
     url = new URL(baseUrl);

@@ -91,4 +91,27 @@ describe("createEosClient()", () => {
       await own.stop();
     }
   });
+
+  it("gets an object by the object:// URI its put returned, and says what to pass for anything else", async () => {
+    const alice = party();
+    // Hashes whose base64 has "/" and "+" in it must survive the URI too.
+    for (let seed = 1; seed <= 8; seed++) {
+      const data = pseudoRandomBytes(100, seed);
+      const put = await alice.client.put(data);
+      expect(put.uri).toMatch(/^object:\/\/127\.0\.0\.1:\d+\//);
+      expect(Buffer.from(await alice.client.get(put.uri)).equals(data)).toBe(true);
+      expect((await alice.client.stat(put.uri))?.uuid).toBe(put.uuid);
+    }
+    const error = (await alice.client.get("not a hash!").catch((e: unknown) => e)) as EosError;
+    expect(error.code).toBe("invalid-argument");
+    expect(error.message).toMatch(/pass the hash bytes, its base64, or the object:\/\/ URI/);
+  });
+
+  it("keeps pushes for audience keys that no store knows visible as unrouted", async () => {
+    const alice = party();
+    await alice.client.registerKey(alice.keys.publicKey);
+    const before = (await alice.client.replicationStatus()).unrouted;
+    await alice.client.put(new TextEncoder().encode("for a stranger"), { audience: [generateKeyPair().publicKey] });
+    expect((await alice.client.replicationStatus()).unrouted).toBe(before + 1);
+  });
 });

@@ -1,0 +1,12 @@
+// quickjs-emscripten's declarations name WebAssembly types that @types/node does not declare globally.
+declare namespace WebAssembly {
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+  }
+  type Exports = Record<string, unknown>;
+  type Imports = Record<string, Record<string, unknown>>;
+  interface Instance {
+    readonly exports: Exports;
+  }
+}

@@ -11,9 +11,8 @@
 //   rss_after_mib            server RSS once the store has reset the stalls and closed their connections
 //   fds_baseline, fds_attacked, fds_after   open file descriptors of the server
 //   cleared_s                seconds from the start of the attack until the store had closed every stall
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import http2 from "node:http2";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toBinary } from "@bufbuild/protobuf";

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { ContractSpecSchema, DefinitionSpec_Type, MetadataAddress } from "@p8e/spec-model";
+import { envelopeHash, parseSessionContext } from "@p8e/spec-model/engine";
 import {
   PartyType as ChainPartyType,
   type MsgWriteRecordRequest,
@@ -98,6 +99,9 @@ describe("envelopeToMsgs()", () => {
     );
     expect(session.name).toBe(defaults.classname);
     expect(session.parties).toHaveLength(2);
+    const context = parseSessionContext(session.context);
+    expect(context.executionUuid?.value).toBe(envelope.executionUuid?.value);
+    expect(context.envelopeHash).toBe(envelopeHash(envelope));
 
     if (recordMsg?.typeUrl !== metadataTypeUrls.writeRecord) throw new Error("third Msg is not WriteRecord");
     const record = recordMsg.value.record!;
@@ -399,6 +403,21 @@ describe("envelopeToMsgs()", () => {
       considerations: [{ ...greet, output: { ...greet.output, hash: "" } }],
     });
     expectInvalid(() => envelopeToMsgs(envelope), /output greeting has no hash/);
+  });
+});
+
+describe("envelopeToMsgs() session context", () => {
+  it("writes the context it is given instead, and none for an empty one", () => {
+    const envelope = testEnvelope({ invoker: originator, parties: [originator, servicer], considerations: [greet] });
+    const sessionOf = (msgs: MetadataMsg[]) => {
+      const msg = msgs.find((m) => m.typeUrl === metadataTypeUrls.writeSession);
+      if (msg?.typeUrl !== metadataTypeUrls.writeSession) throw new Error("no WriteSession");
+      return msg.value.session!;
+    };
+    expect(sessionOf(envelopeToMsgs(envelope, { sessionContext: new Uint8Array([1, 2]) })).context).toEqual(
+      new Uint8Array([1, 2]),
+    );
+    expect(sessionOf(envelopeToMsgs(envelope, { sessionContext: new Uint8Array() })).context).toHaveLength(0);
   });
 });
 

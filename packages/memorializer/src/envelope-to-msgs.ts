@@ -19,6 +19,7 @@ import {
   toCanonicalBinary,
   uuidFromBytes,
 } from "@p8e/spec-model";
+import { sessionContextBytes } from "@p8e/spec-model/engine";
 import {
   MsgAddScopeDataAccessRequestSchema,
   MsgWriteRecordRequestSchema,
@@ -95,6 +96,12 @@ export interface EnvelopeToMsgsOptions {
    * - "none": signatures are not looked at.
    */
   readonly signatureCheck?: "verify" | "presence" | "none";
+  /**
+   * The new session's `context` bytes. Left out, they are the engine's SessionContext: the
+   * envelope's execution UUID and its object-store hash (`sessionContextBytes`), which lets any
+   * party holding the envelope re-verify the session later. An empty array writes none.
+   */
+  readonly sessionContext?: Uint8Array;
 }
 
 function invalid(message: string, cause?: unknown): MemorializerError {
@@ -380,7 +387,7 @@ function recordInputs(
  *   envelope's data-access keys, value owner = the invoker if a party, else the first OWNER,
  *   ORIGINATOR or party); an existing scope: MsgAddScopeDataAccessRequest for data access it lacks;
  * - a new session: MsgWriteSessionRequest (the contract spec from the spec hash, parties, the
- *   contract's class name);
+ *   contract's class name, and as context the execution UUID and the envelope's object-store hash);
  * - one MsgWriteRecordRequest per PASS consideration (process = the contract bundle hash, the
  *   output type and the function name; inputs; the output hash). SKIP and FAIL write nothing.
  *
@@ -469,6 +476,7 @@ export function envelopeToMsgs(envelope: Envelope, options: EnvelopeToMsgsOption
           specificationId: addresses.contractSpecification.bytes,
           parties: parties.map((p) => p.party),
           name,
+          context: options.sessionContext ?? sessionContextBytes(envelope),
         },
         signers,
       }),

@@ -5,3 +5,4 @@
  */
 
 export * from "./gen/p8e/engine/v1/engine_pb.js";
+export { envelopeHash, parseSessionContext, sessionContextBytes } from "./session-context.js";

@@ -4,7 +4,8 @@ export type SpecModelErrorCode =
   | "invalid-uuid"
   | "invalid-name"
   | "unmappable-party-type"
-  | "invalid-key";
+  | "invalid-key"
+  | "invalid-encoding";
 
 const errorName = "SpecModelError";
 

@@ -96,6 +96,11 @@ export interface PutOptions extends CallSettings {
   readonly contentLength?: number;
   /** Called with the number of plaintext bytes sent so far. */
   readonly onProgress?: (bytes: number) => void;
+  /**
+   * Address the object by the first 16 bytes of its SHA-256 instead of all 32, as upstream stores
+   * contract specs ("loHash"): a spec's 16-byte hash is its on-chain UUID.
+   */
+  readonly loHash?: boolean;
 }
 
 /** Options of {@link EosClient.stat}. */
@@ -437,7 +442,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
       const result = await dime.result;
       return {
         properties: [
-          ["HASH", result.hash],
+          ["HASH", put.loHash === true ? result.hash.subarray(0, 16) : result.hash],
           ["SIGNATURE", result.signature!],
           ["SIGNATURE_PUBLIC_KEY", new TextEncoder().encode(result.signerPem!)],
         ],

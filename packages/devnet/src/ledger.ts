@@ -32,7 +32,8 @@ import { BASE_ACCOUNT_TYPE_URL, ensureAccount, getAccount } from "./modules/auth
 import { listGrants } from "./modules/authz.js";
 import { allBalances, getBalance, setBalance } from "./modules/bank.js";
 import { navAndParamsQueries } from "./modules/metadata/nav-queries.js";
-import { invalidArgument, metadataQueries, notFound, paginate } from "./modules/metadata/queries.js";
+import { metadataQueries } from "./modules/metadata/queries.js";
+import { invalidArgument, notFound, paginate } from "./modules/metadata/query-common.js";
 import {
   type BlockHeader,
   type IncludedTx,

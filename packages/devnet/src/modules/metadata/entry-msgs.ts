@@ -30,6 +30,9 @@ import {
   sessionIdInfo,
   uuidAt,
 } from "./addresses.js";
+import { validateOptionalParties } from "./basic-common.js";
+import { validateRecordBasic, validateSessionBasic } from "./basic-entries.js";
+import { convertWriteRecord, convertWriteSession } from "./convert-fields.js";
 import { define, respond, txCompleted, validated } from "./msg-common.js";
 import {
   type MsgInfo,
@@ -68,7 +71,7 @@ function auditEqual(a: AuditFields, b: AuditFields): string | undefined {
 
 /** ValidateWriteSession (keeper/session.go). */
 function validateWriteSession(ctx: Context, existing: Session | undefined, proposed: Session, info: MsgInfo): void {
-  basic.validateSessionBasic(ctx.chain.prefix, proposed);
+  validateSessionBasic(ctx.chain.prefix, proposed);
   if (existing !== undefined) {
     if (!equalBytes(proposed.specificationId, existing.specificationId)) {
       throw plainError(
@@ -80,7 +83,7 @@ function validateWriteSession(ctx: Context, existing: Session | undefined, propo
   const scopeId = scopeOf(proposed.sessionId);
   const scope = state.getScope(ctx, scopeId);
   if (scope === undefined) throw plainError(`scope not found for scope id ${addressString(scopeId)}`);
-  basic.validateOptionalParties(scope.requirePartyRollup, proposed.parties);
+  validateOptionalParties(scope.requirePartyRollup, proposed.parties);
   const contractSpec = state.getContractSpec(ctx, proposed.specificationId);
   if (contractSpec === undefined) {
     throw plainError(`cannot find contract specification ${addressString(proposed.specificationId)}`);
@@ -127,7 +130,7 @@ function validateWriteSession(ctx: Context, existing: Session | undefined, propo
 export const writeSessionHandler = define(MsgWriteSessionRequestSchema, {
   validateBasic: (msg, prefix) => basic.validateWriteSession(prefix, msg),
   execute(ctx, msg, info) {
-    basic.convertWriteSession(msg);
+    convertWriteSession(msg);
     const proposed = msg.session ?? create(SessionSchema);
     const existing = state.getSession(ctx, proposed.sessionId);
     validated(() => validateWriteSession(ctx, existing, proposed, info));
@@ -160,7 +163,7 @@ export const writeSessionHandler = define(MsgWriteSessionRequestSchema, {
 
 /** ValidateWriteRecord (keeper/record.go); fills in the record's specification id. */
 function validateWriteRecord(ctx: Context, existing: Record | undefined, proposed: Record, info: MsgInfo): void {
-  basic.validateRecordBasic(proposed);
+  validateRecordBasic(proposed);
   let oldSession: Session | undefined;
   if (existing !== undefined) {
     if (existing.name !== proposed.name) throw plainError("the Name field of records cannot be changed");
@@ -262,7 +265,7 @@ function validateWriteRecord(ctx: Context, existing: Record | undefined, propose
 export const writeRecordHandler = define(MsgWriteRecordRequestSchema, {
   validateBasic: (msg) => basic.validateWriteRecord(msg),
   execute(ctx, msg, info) {
-    basic.convertWriteRecord(msg);
+    convertWriteRecord(msg);
     const proposed = msg.record ?? create(RecordSchema);
     const recordId = validated(() => recordIdOf(proposed.sessionId, proposed.name));
     const existing = state.getRecord(ctx, recordId);

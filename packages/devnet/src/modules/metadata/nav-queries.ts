@@ -9,7 +9,7 @@ import {
 } from "@p8e/spec-model/metadata";
 import { plainError } from "../../abci-error.js";
 import { listNetAssetValues } from "./net-asset-values.js";
-import { handler, type QueryHandler } from "./queries.js";
+import { handler, type QueryHandler } from "./query-common.js";
 
 // The module has no parameters; the answer is an empty Params.
 const paramsQuery = handler(QueryParamsRequestSchema, QueryParamsResponseSchema, (_ctx, req) =>

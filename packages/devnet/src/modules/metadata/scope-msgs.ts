@@ -22,6 +22,9 @@ import { plainError, toAbciError } from "../../abci-error.js";
 import { equalBytes } from "../../codec.js";
 import type { Context } from "../../context.js";
 import { addressString, scopeIdInfo } from "./addresses.js";
+import { checkAccountAddress, roleName, sameParty } from "./basic-common.js";
+import { validateScopeBasic, validateScopeOwnersBasic } from "./basic-entries.js";
+import { convertWriteScope } from "./convert-fields.js";
 import { define, notFound, respond, txCompleted, validated } from "./msg-common.js";
 import { removeNetAssetValues, setUsdMillsValue } from "./net-asset-values.js";
 import {
@@ -75,7 +78,7 @@ function writeScope(ctx: Context, scope: Scope, what: string): void {
 
 /** ValidateWriteScope; returns nothing the devnet needs (no markers, so no transfer agents). */
 function validateWriteScope(ctx: Context, proposed: Scope, info: MsgInfo): void {
-  basic.validateScopeBasic(ctx.chain.prefix, proposed);
+  validateScopeBasic(ctx.chain.prefix, proposed);
   const stored = state.getScope(ctx, proposed.scopeId);
   let existing: Scope | undefined;
   const existingValueOwners: string[] = [];
@@ -124,7 +127,7 @@ function validateWriteScope(ctx: Context, proposed: Scope, info: MsgInfo): void 
 export const writeScopeHandler = define(MsgWriteScopeRequestSchema, {
   validateBasic: (msg, prefix) => basic.validateWriteScope(prefix, msg),
   execute(ctx, msg, info) {
-    basic.convertWriteScope(msg);
+    convertWriteScope(msg);
     const proposed = msg.scope ?? create(ScopeSchema);
     validated(() => validateWriteScope(ctx, proposed, info));
     if (msg.usdMills > 0n) validated(() => setUsdMillsValue(ctx, proposed.scopeId, msg.usdMills));
@@ -188,7 +191,7 @@ export const addScopeDataAccessHandler = define(MsgAddScopeDataAccessRequestSche
       if (msg.dataAccess.length < 1) throw plainError("data access list cannot be empty");
       for (const address of msg.dataAccess) {
         try {
-          basic.checkAccountAddress(ctx.chain.prefix, address);
+          checkAccountAddress(ctx.chain.prefix, address);
         } catch (error) {
           throw plainError(`failed to decode data access address ${address} : ${(error as Error).message}`);
         }
@@ -226,7 +229,7 @@ export const deleteScopeDataAccessHandler = define(MsgDeleteScopeDataAccessReque
 
 /** ValidateUpdateScopeOwners: the proposed owners are valid and fill the spec; the existing owners sign. */
 function validateOwnersUpdate(ctx: Context, existing: Scope, proposed: Scope, info: MsgInfo): void {
-  basic.validateScopeOwnersBasic(ctx.chain.prefix, proposed);
+  validateScopeOwnersBasic(ctx.chain.prefix, proposed);
   const spec = state.getScopeSpec(ctx, proposed.specificationId);
   if (spec === undefined) throw plainError(`scope specification ${addressString(proposed.specificationId)} not found`);
   validateRolesPresent(proposed.owners, spec.partiesInvolved);
@@ -246,9 +249,9 @@ export const addScopeOwnerHandler = define(MsgAddScopeOwnerRequestSchema, {
     const existing = existingScope(ctx, msg.scopeId);
     // Scope.AddOwners' error comes back unwrapped (a plain error, code 1).
     for (const owner of msg.owners) {
-      if (existing.owners.some((o) => basic.sameParty(o, owner))) {
+      if (existing.owners.some((o) => sameParty(o, owner))) {
         throw plainError(
-          `party already exists with address ${owner.address} and role PARTY_TYPE_${basic.roleName(owner.role)}`,
+          `party already exists with address ${owner.address} and role PARTY_TYPE_${roleName(owner.role)}`,
         );
       }
     }

@@ -6,7 +6,7 @@ import { decodeAccountAddress } from "../../codec.js";
 import type { Context } from "../../context.js";
 import { looksLikeSmartContract } from "../auth.js";
 import { type AuthzCache, findGrantee } from "../authz.js";
-import { roleName, sameParty } from "./validate-basic.js";
+import { roleName, sameParty } from "./basic-common.js";
 
 const url = (name: string) => `/provenance.metadata.v1.${name}`;
 

@@ -33,6 +33,16 @@ import {
   scopeSpecIdInfo,
   uuidAt,
 } from "./addresses.js";
+import {
+  validateContractSpecificationBasic,
+  validateRecordSpecificationBasic,
+  validateScopeSpecificationBasic,
+} from "./basic-specs.js";
+import {
+  convertWriteContractSpecification,
+  convertWriteRecordSpecification,
+  convertWriteScopeSpecification,
+} from "./convert-fields.js";
 import { define, notFound, respond, txCompleted, validated } from "./msg-common.js";
 import { validateSignersWithoutParties } from "./signers.js";
 import * as state from "./state.js";
@@ -41,12 +51,12 @@ import * as basic from "./validate-basic.js";
 export const writeScopeSpecificationHandler = define(MsgWriteScopeSpecificationRequestSchema, {
   validateBasic: (msg, prefix) => basic.validateWriteScopeSpecification(prefix, msg),
   execute(ctx, msg, info) {
-    basic.convertWriteScopeSpecification(msg);
+    convertWriteScopeSpecification(msg);
     const proposed = msg.specification ?? create(ScopeSpecificationSchema);
     const existing = state.getScopeSpec(ctx, proposed.specificationId);
     if (existing !== undefined) validated(() => validateSignersWithoutParties(ctx, existing.ownerAddresses, info));
     validated(() => {
-      basic.validateScopeSpecificationBasic(ctx.chain.prefix, proposed);
+      validateScopeSpecificationBasic(ctx.chain.prefix, proposed);
       for (const id of proposed.contractSpecIds) {
         const isNew = existing === undefined || !existing.contractSpecIds.some((e) => equalBytes(e, id));
         if (isNew && state.getContractSpec(ctx, id) === undefined) {
@@ -85,11 +95,11 @@ export const deleteScopeSpecificationHandler = define(MsgDeleteScopeSpecificatio
 export const writeContractSpecificationHandler = define(MsgWriteContractSpecificationRequestSchema, {
   validateBasic: (msg, prefix) => basic.validateWriteContractSpecification(prefix, msg),
   execute(ctx, msg, info) {
-    basic.convertWriteContractSpecification(msg);
+    convertWriteContractSpecification(msg);
     const proposed = msg.specification ?? create(ContractSpecificationSchema);
     const existing = state.getContractSpec(ctx, proposed.specificationId);
     if (existing !== undefined) validated(() => validateSignersWithoutParties(ctx, existing.ownerAddresses, info));
-    validated(() => basic.validateContractSpecificationBasic(ctx.chain.prefix, proposed));
+    validated(() => validateContractSpecificationBasic(ctx.chain.prefix, proposed));
     state.setContractSpec(ctx, proposed);
     txCompleted(ctx, "WriteContractSpecification", info.signers);
     return respond(MsgWriteContractSpecificationResponseSchema, {
@@ -169,7 +179,7 @@ export const deleteContractSpecFromScopeSpecHandler = define(MsgDeleteContractSp
 export const writeRecordSpecificationHandler = define(MsgWriteRecordSpecificationRequestSchema, {
   validateBasic: (msg) => basic.validateWriteRecordSpecification(msg),
   execute(ctx, msg, info) {
-    basic.convertWriteRecordSpecification(msg);
+    convertWriteRecordSpecification(msg);
     const proposed = msg.specification ?? create(RecordSpecificationSchema);
     const contractSpecId = validated(() => contractSpecOf(proposed.specificationId));
     const contractSpec = state.getContractSpec(ctx, contractSpecId);
@@ -181,7 +191,7 @@ export const writeRecordSpecificationHandler = define(MsgWriteRecordSpecificatio
     validated(() => validateSignersWithoutParties(ctx, contractSpec.ownerAddresses, info));
     const existing = state.getRecordSpec(ctx, proposed.specificationId);
     validated(() => {
-      basic.validateRecordSpecificationBasic(proposed);
+      validateRecordSpecificationBasic(proposed);
       if (existing !== undefined && existing.name !== proposed.name) {
         throw plainError(`cannot change record specification name from ${existing.name} to ${proposed.name}`);
       }

@@ -2,20 +2,20 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { MetadataAddress } from "@p8e/spec-model";
 import * as md from "@p8e/spec-model/metadata";
 import { describe, expect, it } from "vitest";
+import { validatePartiesBasic } from "./basic-common.js";
+import { validateRecordBasic, validateScopeBasic, validateSessionBasic } from "./basic-entries.js";
+import {
+  validateContractSpecificationBasic,
+  validateGenericPartyTypeUsage,
+  validateRecordSpecificationBasic,
+  validateScopeSpecificationBasic,
+} from "./basic-specs.js";
 import {
   validateAddScopeOwner,
-  validateContractSpecificationBasic,
   validateContractSpecScopeSpecLink,
   validateDeleteScope,
   validateDeleteScopeOwner,
-  validateGenericPartyTypeUsage,
-  validatePartiesBasic,
-  validateRecordBasic,
-  validateRecordSpecificationBasic,
-  validateScopeBasic,
   validateScopeDataAccess,
-  validateScopeSpecificationBasic,
-  validateSessionBasic,
   validateWriteRecord,
   validateWriteSession,
 } from "./validate-basic.js";

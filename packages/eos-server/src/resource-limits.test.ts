@@ -5,15 +5,12 @@ import { readdirSync } from "node:fs";
 import http2 from "node:http2";
 import net from "node:net";
 import { join } from "node:path";
-import { toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { createEosClient, type EosError, grpcEnvelope } from "@p8e/eos-client";
+import { createEosClient, type EosError } from "@p8e/eos-client";
 import { EosService } from "@p8e/spec-model/eos";
-import { ChunkBidiSchema } from "@p8e/spec-model/objectstore";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ConnectionLimits } from "./front-door.js";
-import { data, header } from "./testdata/chunks.js";
 import {
   buildPut,
   newParty,
@@ -23,6 +20,7 @@ import {
   type TestServer,
   tokenFor,
 } from "./testdata/harness.js";
+import { stalledPut } from "./testdata/stalled-put.js";
 
 const servers: TestServer[] = [];
 const parties: Party[] = [];
@@ -35,25 +33,6 @@ async function store(limits: Partial<ConnectionLimits>, inlineThreshold = 1024):
   const s = await startTestServer({ limits, inlineThreshold });
   servers.push(s);
   return s;
-}
-
-/** A connection that opens a Put, sends the DIME header and 8 KiB of payload (a temp file on the store), and stalls. */
-async function stalledPut(url: string, token: string, dime: Uint8Array, contentLength: number) {
-  const session = http2.connect(url);
-  session.on("error", () => {});
-  const closed = new Promise<void>((resolve) => session.once("close", () => resolve()));
-  const stream = session.request({
-    ":method": "POST",
-    ":path": "/objectstore.ObjectService/Put",
-    "content-type": "application/grpc",
-    te: "trailers",
-    authorization: `Bearer ${token}`,
-  });
-  stream.on("error", () => {});
-  const reset = new Promise<number>((resolve) => stream.once("close", () => resolve(stream.rstCode ?? 0)));
-  stream.write(grpcEnvelope(toBinary(ChunkBidiSchema, header())));
-  stream.write(grpcEnvelope(toBinary(ChunkBidiSchema, data(dime.subarray(0, 8192), BigInt(contentLength)))));
-  return { session, stream, closed, reset };
 }
 
 const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -89,9 +68,7 @@ describe("connection limits", () => {
     parties.push(owner);
     const token = await tokenFor(s.server.url, owner.keys);
     const put = await buildPut(owner.keys, pseudoRandomBytes(64 * 1024, 3));
-    const stalls = await Promise.all(
-      Array.from({ length: 20 }, () => stalledPut(s.server.url, token, put.dime, put.contentLength)),
-    );
+    const stalls = Array.from({ length: 20 }, () => stalledPut(s.server.url, token, put.dime, put.contentLength));
     // The attack is real: each stall holds a temp file on the store.
     await expect.poll(() => tmpFiles(s), { timeout: 3000 }).toBe(20);
     const codes = await within(Promise.all(stalls.map((x) => x.reset)), 5000, "resetting stalled streams");
@@ -224,9 +201,7 @@ describe("under attack", () => {
       };
       await latency(); // warm-up
       const baseline = await latency();
-      const stalls = await Promise.all(
-        Array.from({ length: 200 }, () => stalledPut(s.server.url, token, put.dime, put.contentLength)),
-      );
+      const stalls = Array.from({ length: 200 }, () => stalledPut(s.server.url, token, put.dime, put.contentLength));
       await expect.poll(() => tmpFiles(s), { timeout: 10_000 }).toBe(200);
       const attacked = await latency();
       for (const stall of stalls) stall.session.destroy();

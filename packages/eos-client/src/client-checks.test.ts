@@ -1,7 +1,8 @@
 // Mistakes a new user makes, refused before anything is sent, with a message that says what to do.
 import { generateKeyPair } from "@p8e/hashing-crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createEosClient, type EosClient, type MailType } from "./eos-client.js";
+import type { EosClient, MailType } from "./client-types.js";
+import { createEosClient } from "./eos-client.js";
 import { EosError } from "./eos-error.js";
 
 const keys = generateKeyPair();

@@ -13,17 +13,16 @@ export {
   grpcEnvelope,
 } from "./chunk-frames.js";
 export { type ChunkTransportOptions, createChunkTransport } from "./chunk-transport.js";
+export { MAIL_TYPES } from "./client-helpers.js";
 export {
   AUTH_SIGNING_PREFIX,
   type CallSettings,
-  createEosClient,
   type DeadMailItem,
   type EosClient,
   type EosClientOptions,
   type EosKeys,
   type GetOptions,
   MAIL_TYPE_KEY,
-  MAIL_TYPES,
   type MailType,
   type ObjectInfo,
   type ObjectStream,
@@ -36,7 +35,8 @@ export {
   type SendMailOptions,
   type StatOptions,
   type SubscribeOptions,
-} from "./eos-client.js";
+} from "./client-types.js";
+export { createEosClient } from "./eos-client.js";
 export { EosError, type EosErrorCode, isEosError } from "./eos-error.js";
 // Symbols below are for libraries that speak the Put stream themselves.
 export { PUT_CHUNK_BYTES, type PutTrailer, putRequests } from "./put-requests.js";

@@ -1,5 +1,5 @@
 import type { MailItem, SubscribeMailResponse } from "@p8e/spec-model/eos";
-import type { ReceivedMail, SubscribeOptions } from "./eos-client.js";
+import type { ReceivedMail, SubscribeOptions } from "./client-types.js";
 import { EosError } from "./eos-error.js";
 
 /** What a subscription needs from its client. */

@@ -13,6 +13,7 @@ export { type EosServerConfig, loadEosServerConfig, serverOptionsFromConfig } fr
 export type { HandlerContext, HandlerSettings } from "./context.js";
 export { EOS_SERVER_VERSION, type EosServer, type EosServerOptions, eosRoutes, startEosServer } from "./eos-server.js";
 export { EosServerError, type EosServerErrorCode, isEosServerError, toConnectError } from "./errors.js";
+export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./front-door.js";
 export {
   createJsonLogger,
   type JsonLoggerOptions,
@@ -23,6 +24,7 @@ export {
 } from "./logger.js";
 export { MAIL_TYPE_KEY, MAIL_TYPES, SOURCE_REPLICATION, SOURCE_TYPE_KEY } from "./receive-put.js";
 export { backoffDelay } from "./replicator.js";
+export { OWNER_HEADER } from "./services/object-owner.js";
 export type {
   AckOutcome,
   KeyRecord,

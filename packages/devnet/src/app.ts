@@ -34,7 +34,7 @@ import type { AbciEvent, TxResult } from "./store/database.js";
 import { CacheStore, type KVRead, type KVStore, keyBytes } from "./store/kv-store.js";
 
 /** Provenance's memo limit since v1.26. */
-const MAX_MEMO_CHARACTERS = 1024;
+export const MAX_MEMO_CHARACTERS = 1024;
 
 /** A decoded transaction. */
 export interface DecodedTx {

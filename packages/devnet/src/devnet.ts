@@ -8,6 +8,7 @@ import { devGenesis, type GenesisConfig, resolveGenesis } from "./genesis.js";
 import { Ledger, type QueryResult } from "./ledger.js";
 import { createRouter } from "./modules/handlers.js";
 import { listen } from "./rpc/server.js";
+import { nodeInfoQuery } from "./service-queries.js";
 import type { BlockHeader, TxResult } from "./store/database.js";
 
 /** How to run a devnet. */
@@ -159,6 +160,10 @@ export class DevnetNode implements Devnet {
       const { server, url } = await listen(this, this.#options.host ?? "127.0.0.1", this.#options.port ?? 0);
       this.#server = server;
       this.#url = url;
+      this.#ledger.serve(
+        "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo",
+        nodeInfoQuery(this.#app.chain.chainId, url),
+      );
     } catch (error) {
       this.#ledger.close();
       this.#ledger = undefined;

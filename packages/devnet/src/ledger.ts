@@ -19,21 +19,20 @@ import {
   QueryBalanceRequest,
   QueryBalanceResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { TxResponse } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { Coin as ProtoCoin } from "cosmjs-types/cosmos/base/v1beta1/coin";
-import { GetTxRequest, GetTxResponse, SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { Tx } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { AbciError, sdkError, toAbciError } from "./abci-error.js";
 import { type Application, nextAppHash, txHash } from "./app.js";
-import { concat, decodeAccountAddress, encodeAccountAddress, fromHex, toHex, utf8 } from "./codec.js";
+import { concat, decodeAccountAddress, encodeAccountAddress, toHex, utf8 } from "./codec.js";
 import type { Context } from "./context.js";
 import { DevnetError } from "./errors.js";
 import { BASE_ACCOUNT_TYPE_URL, ensureAccount, getAccount } from "./modules/auth.js";
 import { listGrants } from "./modules/authz.js";
 import { allBalances, getBalance, setBalance } from "./modules/bank.js";
-import { navAndParamsQueries } from "./modules/metadata/nav-queries.js";
 import { metadataQueries } from "./modules/metadata/queries.js";
-import { invalidArgument, notFound, paginate } from "./modules/metadata/query-common.js";
+import { invalidArgument, notFound, paginate, type QueryHandler } from "./modules/metadata/query-common.js";
+import { moduleQueries, txQueries } from "./service-queries.js";
 import {
   type BlockHeader,
   type IncludedTx,
@@ -85,14 +84,14 @@ export class Ledger {
   #check: CacheStore;
   #latest: BlockHeader;
   readonly #mempool: PendingTx[] = [];
-  readonly #queries: Map<string, (ctx: Context, data: Uint8Array) => Uint8Array>;
+  readonly #queries: Map<string, QueryHandler>;
 
   private constructor(app: Application, db: LedgerDatabase, latest: BlockHeader) {
     this.app = app;
     this.#db = db;
     this.#latest = latest;
     this.#check = new CacheStore(db);
-    this.#queries = new Map([...metadataQueries, ...navAndParamsQueries]);
+    this.#queries = new Map([...metadataQueries, ...moduleQueries, ...txQueries(db)]);
     this.#registerStandardQueries();
   }
 
@@ -271,6 +270,11 @@ export class Ledger {
     }
   }
 
+  /** Answers `path` with `handler` from now on (the node adds what only it knows, such as its URL). */
+  serve(path: string, handler: QueryHandler): void {
+    this.#queries.set(path, handler);
+  }
+
   /** Query paths this ledger answers. */
   get queryPaths(): string[] {
     return [...this.#queries.keys()];
@@ -372,35 +376,6 @@ export class Ledger {
           events: result.events.map((e) => ({ type: e.type, attributes: [...e.attributes] })),
           msgResponses: [...result.msgResponses],
         },
-      }).finish();
-    });
-    q.set("/cosmos.tx.v1beta1.Service/GetTx", (_ctx, data) => {
-      const request = GetTxRequest.decode(data);
-      let hash: Uint8Array;
-      try {
-        hash = fromHex(request.hash);
-      } catch {
-        throw invalidArgument(`invalid tx hash ${request.hash}`);
-      }
-      const included = this.#db.tx(hash);
-      if (included === undefined) throw notFound(`tx not found: ${request.hash}`);
-      const tx = Tx.decode(included.tx);
-      const block = this.#db.block(included.height);
-      return GetTxResponse.encode({
-        tx,
-        txResponse: TxResponse.fromPartial({
-          height: BigInt(included.height),
-          txhash: toHex(included.hash).toUpperCase(),
-          codespace: included.result.codespace,
-          code: included.result.code,
-          data: toHex(included.result.data).toUpperCase(),
-          rawLog: included.result.log,
-          gasWanted: included.result.gasWanted,
-          gasUsed: included.result.gasUsed,
-          tx: { typeUrl: "/cosmos.tx.v1beta1.Tx", value: included.tx },
-          timestamp: block === undefined ? "" : new Date(block.timeMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
-          events: included.result.events.map((e) => ({ type: e.type, attributes: [...e.attributes] })),
-        }),
       }).finish();
     });
     // Provenance's flat-fee calculator: QueryCalculateTxFeesRequest{bytes tx_bytes = 1; float gas_adjustment = 2}

@@ -31,11 +31,16 @@ function address(prefix: string, text: string, what: string): Uint8Array {
 
 const DENOM = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 
+/** The SDK's ValidateDenom with its default denom pattern. */
+export function isValidDenom(denom: string): boolean {
+  return DENOM.test(denom);
+}
+
 /** Parses and checks the coins of a Msg as the SDK's Coins.Validate does. */
 export function parseCoins(coins: readonly { denom: string; amount: string }[]): Coin[] {
   const out: Coin[] = [];
   for (const coin of coins) {
-    if (!DENOM.test(coin.denom)) throw sdkError("invalidCoins", `invalid denom: ${coin.denom}`);
+    if (!isValidDenom(coin.denom)) throw sdkError("invalidCoins", `invalid denom: ${coin.denom}`);
     if (!/^[0-9]+$/.test(coin.amount)) throw sdkError("invalidCoins", `invalid amount: ${coin.amount}${coin.denom}`);
     const amount = BigInt(coin.amount);
     if (amount <= 0n) throw sdkError("invalidCoins", `coin ${coin.amount}${coin.denom} amount is not positive`);

@@ -8,6 +8,33 @@ import type { AbciEvent, BlockHeader, IncludedTx, TxResult } from "../store/data
 export const COMET_VERSION = "0.38.17";
 const BLOCK_PROTOCOL = "11";
 
+/** What CometBFT says about its node in `status` and the SDK's GetNodeInfo (p2p.DefaultNodeInfo). */
+export interface NodeInfo {
+  readonly protocolVersion: { readonly p2p: string; readonly block: string; readonly app: string };
+  readonly id: string;
+  readonly listenAddr: string;
+  readonly network: string;
+  readonly version: string;
+  /** The p2p channel ids, as hex. */
+  readonly channels: string;
+  readonly moniker: string;
+  readonly other: { readonly txIndex: string; readonly rpcAddress: string };
+}
+
+/** The devnet's node info: one node of `chainId` whose RPC is at `url`. */
+export function nodeInfo(chainId: string, url: string): NodeInfo {
+  return {
+    protocolVersion: { p2p: "8", block: BLOCK_PROTOCOL, app: "0" },
+    id: validatorIdentity(chainId).nodeId,
+    listenAddr: "tcp://0.0.0.0:26656",
+    network: chainId,
+    version: COMET_VERSION,
+    channels: "40202122233038606100",
+    moniker: "p8e-devnet",
+    other: { txIndex: "on", rpcAddress: url.replace(/^http/, "tcp") },
+  };
+}
+
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -151,5 +178,19 @@ export function renderValidator(chainId: string, withPriority: boolean): { [key:
     pub_key: { type: "tendermint/PubKeyEd25519", value: validator.pubKey },
     voting_power: "10",
     ...(withPriority ? { proposer_priority: "0" } : {}),
+  };
+}
+
+/** Node info as `status` renders it. */
+export function renderNodeInfo(info: NodeInfo): Json {
+  return {
+    protocol_version: { ...info.protocolVersion },
+    id: info.id,
+    listen_addr: info.listenAddr,
+    network: info.network,
+    version: info.version,
+    channels: info.channels,
+    moniker: info.moniker,
+    other: { tx_index: info.other.txIndex, rpc_address: info.other.rpcAddress },
   };
 }

@@ -2,7 +2,6 @@ import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDevnet, type Devnet } from "../index.js";
 import { devAccount, signTx, type TestAccount } from "../testdata/fixtures.js";
-import { parseTxQuery } from "./server.js";
 
 let devnet: Devnet;
 let alice: TestAccount;
@@ -174,27 +173,5 @@ describe("broadcast_tx_commit on a timed devnet", () => {
     } finally {
       await timed.stop();
     }
-  });
-});
-
-describe("parseTxQuery()", () => {
-  it("reads conditions joined by AND", () => {
-    expect(
-      parseTxQuery(
-        "tx.height>=5 AND message.sender = 'tp1x' AND transfer.amount CONTAINS \"nhash\" AND tx.hash EXISTS",
-      ),
-    ).toEqual([
-      { key: "tx.height", op: ">=", value: "5" },
-      { key: "message.sender", op: "=", value: "tp1x" },
-      { key: "transfer.amount", op: "CONTAINS", value: "nhash" },
-      { key: "tx.hash", op: "EXISTS", value: "" },
-    ]);
-    let refusal: unknown;
-    try {
-      parseTxQuery("tx.height ~ 5");
-    } catch (error) {
-      refusal = error;
-    }
-    expect(refusal).toMatchObject({ code: -32602, data: 'cannot parse query condition "tx.height ~ 5"' });
   });
 });

@@ -7,17 +7,18 @@ import { fromBase64, fromHex, toBase64, toHex } from "../codec.js";
 import type { DevnetNode } from "../devnet.js";
 import { isDevnetError } from "../errors.js";
 import type { TxSearchCondition } from "../store/database.js";
+import { parseTxQuery } from "../store/tx-query.js";
 import {
-  COMET_VERSION,
   type Json,
+  nodeInfo,
   renderBlock,
   renderBlockMeta,
+  renderNodeInfo,
   renderSignedHeader,
   renderTx,
   renderTxResult,
   renderValidator,
   rfc3339,
-  validatorIdentity,
 } from "./render.js";
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -66,21 +67,13 @@ function bytesParam(params: Params, name: string, { hexDefault = false } = {}): 
   }
 }
 
-/** Parses a tx_search query: conditions joined by AND, as `key = 'value'`, `key >= 5`, `key CONTAINS 'x'`, `key EXISTS`. */
-export function parseTxQuery(query: string): TxSearchCondition[] {
-  const parts = query
-    .split(/\s+AND\s+/i)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0);
-  if (parts.length === 0) throw invalidParams("query cannot be empty");
-  return parts.map((part) => {
-    const exists = /^([\w.-]+)\s+EXISTS$/i.exec(part);
-    if (exists !== null) return { key: exists[1]!, op: "EXISTS", value: "" };
-    const match = /^([\w.-]+)\s*(<=|>=|=|<|>|CONTAINS)\s*(?:'([^']*)'|"([^"]*)"|(-?\d+))$/i.exec(part);
-    if (match === null) throw invalidParams(`cannot parse query condition ${JSON.stringify(part)}`);
-    const op = match[2]!.toUpperCase() as TxSearchCondition["op"];
-    return { key: match[1]!, op, value: match[3] ?? match[4] ?? match[5] ?? "" };
-  });
+/** parseTxQuery with its problem reported as CometBFT's invalid params. */
+function txQueryParam(query: string): TxSearchCondition[] {
+  try {
+    return parseTxQuery(query);
+  } catch (error) {
+    throw invalidParams((error as Error).message);
+  }
 }
 
 function dispatch(node: DevnetNode, method: string, params: Params): Json | Promise<Json> {
@@ -92,18 +85,8 @@ function dispatch(node: DevnetNode, method: string, params: Params): Json | Prom
     case "status": {
       const latest = ledger.latest;
       const earliest = ledger.earliest;
-      const identity = validatorIdentity(chainId);
       return {
-        node_info: {
-          protocol_version: { p2p: "8", block: "11", app: "0" },
-          id: identity.nodeId,
-          listen_addr: "tcp://0.0.0.0:26656",
-          network: chainId,
-          version: COMET_VERSION,
-          channels: "40202122233038606100",
-          moniker: "p8e-devnet",
-          other: { tx_index: "on", rpc_address: node.url.replace(/^http/, "tcp") },
-        },
+        node_info: renderNodeInfo(nodeInfo(chainId, node.url)),
         sync_info: {
           latest_block_hash: toHex(latest.hash).toUpperCase(),
           latest_app_hash: toHex(latest.appHash).toUpperCase(),
@@ -159,7 +142,7 @@ function dispatch(node: DevnetNode, method: string, params: Params): Json | Prom
       return renderTx(tx);
     }
     case "tx_search": {
-      const conditions = parseTxQuery(requireString(params, "query"));
+      const conditions = txQueryParam(requireString(params, "query"));
       const perPage = Math.min(Math.max(optionalInt(params, "per_page") ?? 30, 1), 100);
       const page = Math.max(optionalInt(params, "page") ?? 1, 1);
       const descending = String(params.order_by ?? "asc").toLowerCase() === "desc";

@@ -323,7 +323,7 @@ describe("net asset values (MsgWriteScopeRequest.usd_mills, Query/ScopeNetAssetV
       md.QueryParamsResponseSchema,
     );
     expect(params.params).toBeDefined();
-    expect(chain.devnet.query("/provenance.metadata.v1.Query/OSAllLocators", new Uint8Array())).toMatchObject({
+    expect(chain.devnet.query("/provenance.marker.v1.Query/Marker", new Uint8Array())).toMatchObject({
       code: 6,
       codespace: "sdk",
       log: "unknown query path: unknown request",

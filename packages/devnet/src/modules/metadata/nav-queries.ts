@@ -7,7 +7,7 @@ import {
   QueryScopeNetAssetValuesRequestSchema,
   QueryScopeNetAssetValuesResponseSchema,
 } from "@p8e/spec-model/metadata";
-import { plainError } from "../../abci-error.js";
+import { sdkError } from "../../abci-error.js";
 import { listNetAssetValues } from "./net-asset-values.js";
 import { handler, type QueryHandler } from "./query-common.js";
 
@@ -16,7 +16,8 @@ const paramsQuery = handler(QueryParamsRequestSchema, QueryParamsResponseSchema,
   create(QueryParamsResponseSchema, { params: {}, ...(req.includeRequest ? { request: req } : {}) }),
 );
 
-// The id must be a bech32 metadata address (MetadataAddressFromBech32); a uuid is refused.
+// The id must be a bech32 metadata address (MetadataAddressFromBech32); a uuid is refused. The
+// keeper's fmt.Errorf is no gRPC status, so baseapp's gRPCErrorToSDKError makes it invalid request.
 const scopeNetAssetValuesQuery = handler(
   QueryScopeNetAssetValuesRequestSchema,
   QueryScopeNetAssetValuesResponseSchema,
@@ -25,7 +26,7 @@ const scopeNetAssetValuesQuery = handler(
     try {
       scopeId = MetadataAddress.fromBech32(req.id).bytes;
     } catch (error) {
-      throw plainError(`error extracting scope address: ${(error as Error).message}`);
+      throw sdkError("invalidRequest", `error extracting scope address: ${(error as Error).message}`);
     }
     return create(QueryScopeNetAssetValuesResponseSchema, { netAssetValues: listNetAssetValues(ctx, scopeId) });
   },

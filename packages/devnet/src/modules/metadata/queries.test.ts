@@ -211,7 +211,7 @@ describe("metadata queries", () => {
       toBinary(md.RecordsRequestSchema, create(md.RecordsRequestSchema, {})),
     );
     expect(empty.log).toBe("rpc error: code = InvalidArgument desc = empty request parameters: invalid request");
-    const unknownPath = chain.devnet.query("/provenance.metadata.v1.Query/OSAllLocators", new Uint8Array());
+    const unknownPath = chain.devnet.query("/provenance.marker.v1.Query/Marker", new Uint8Array());
     expect(unknownPath).toMatchObject({ code: 6, codespace: "sdk" });
   });
 });

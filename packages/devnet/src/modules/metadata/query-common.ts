@@ -18,7 +18,7 @@ import {
   type Session,
   SessionWrapperSchema,
 } from "@p8e/spec-model/metadata";
-import { AbciError } from "../../abci-error.js";
+import { AbciError, sdkError } from "../../abci-error.js";
 import { decodeAccountAddress, equalBytes, utf8 } from "../../codec.js";
 import type { Context } from "../../context.js";
 import {
@@ -34,6 +34,22 @@ import {
   uuidAt,
 } from "./addresses.js";
 import * as state from "./state.js";
+
+/**
+ * What an `sdkerrors.ErrInvalidRequest.Wrap(message)` of the metadata keeper becomes on baseapp's gRPC
+ * query path: gRPCErrorToSDKError wraps the error's text in invalid request once more (code 18).
+ */
+export function moduleInvalidRequest(message: string): AbciError {
+  return sdkError("invalidRequest", `${message}: invalid request`);
+}
+
+/**
+ * What an error registered by the metadata module (whose gRPC code is Unknown) becomes on baseapp's
+ * gRPC query path: its description wrapped as unknown request (code 6).
+ */
+export function moduleRegisteredError(description: string): AbciError {
+  return sdkError("unknownRequest", description);
+}
 
 /** A gRPC InvalidArgument as an ABCI query answers it. */
 export function invalidArgument(message: string): AbciError {

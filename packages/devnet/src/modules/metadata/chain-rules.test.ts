@@ -11,6 +11,7 @@ import { CacheStore } from "../../store/kv-store.js";
 import {
   contractSpecMsg,
   devAccount,
+  execMsg,
   msg,
   namedAccount,
   party,
@@ -233,6 +234,21 @@ describe("CountAuthorization (Provenance's cosmos-sdk fork, CountAuthorization.A
     const third = await chain.deliver([bob], [add(uuids[2]!)]);
     expect(third).toMatchObject({ code: 18 });
     expect(third.log).toContain(`missing signature: ${alice.address}`);
+  });
+
+  it("inside MsgExec is deleted with its last use; the next MsgExec finds no grant — SDK authz Keeper.DispatchActions", async () => {
+    const grant = countGrant("/cosmos.bank.v1beta1.MsgSend", 1);
+    expect(await chain.deliver([alice], [grant])).toMatchObject({ code: 0 });
+    const send = {
+      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+      value: { fromAddress: alice.address, toAddress: bob.address, amount: [{ denom: "nhash", amount: "1" }] },
+    };
+    expect(await chain.deliver([bob], [execMsg(bob.address, [send])])).toMatchObject({ code: 0 });
+    const again = await chain.deliver([bob], [execMsg(bob.address, [send])]);
+    expect(again).toMatchObject({ code: 2, codespace: "authz" });
+    expect(again.log).toBe(
+      `failed to execute message; message index: 0: failed to get grant with given granter: ${alice.address}, grantee: ${bob.address} & msgType: /cosmos.bank.v1beta1.MsgSend : authorization not found`,
+    );
   });
 
   it("refuses a grant of zero uses — CountAuthorization.ValidateBasic", async () => {

@@ -10,3 +10,6 @@ declare namespace WebAssembly {
     readonly exports: Exports;
   }
 }
+
+// @connectrpc/connect's declarations (through @p8e/eos-client) name the DOM type HeadersInit.
+type HeadersInit = ConstructorParameters<typeof Headers>[0];

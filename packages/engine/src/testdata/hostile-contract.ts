@@ -118,3 +118,12 @@ export class HostileContract extends p8e.P8eContract {
     return { value: "plain object" } as StringValue;
   }
 }
+
+/** The scope specification hostile contracts run in. */
+@p8e.ScopeSpecificationDefinition({
+  uuid: "5c6f1d0e-2b8a-4f3e-9d1c-7a2b3c4d5e6f",
+  name: "io.p8e.test.hostile",
+  description: "Scopes for contracts that misbehave.",
+  partiesInvolved: [PartyType.OWNER],
+})
+export class HostileScopeSpecification extends p8e.P8eScopeSpecification {}

@@ -152,6 +152,11 @@ export function runFunction(index: number): ArrayBuffer {
   try {
     const descriptor = contract.functions.find((f) => f.name === fn.name);
     if (descriptor === undefined) throw new Error(`the contract has no @Function ${fn.name}`);
+    // @SkipIfRecordExists lives in the bundle's decorators, not in the spec, so it is decided here.
+    const skipIf = descriptor.skipIfRecordExists;
+    if (skipIf !== undefined && call.constructorRecords.some((r) => r.name === skipIf && r.present)) {
+      return outcome({ name: fn.name, skipped: true, error: `record ${skipIf} exists` });
+    }
     if (descriptor.output.schema.typeName !== fn.outputTypeName) {
       throw new Error(`${fn.name} returns a ${descriptor.output.schema.typeName}, the spec says ${fn.outputTypeName}`);
     }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file p8e/engine/v1/engine.proto.
  */
 export const file_p8e_engine_v1_engine: GenFile = /*@__PURE__*/
-  fileDesc("ChpwOGUvZW5naW5lL3YxL2VuZ2luZS5wcm90bxINcDhlLmVuZ2luZS52MSJjCg5TZXNzaW9uQ29udGV4dBI6Cg5leGVjdXRpb25fdXVpZBgBIAEoCzIiLmlvLnByb3ZlbmFuY2Uuc2NvcGUuY29udHJhY3QuVVVJRBIVCg1lbnZlbG9wZV9oYXNoGAIgASgJItwBCgtTYW5kYm94Q2FsbBIVCg1jb250cmFjdF9uYW1lGAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjkKE2NvbnN0cnVjdG9yX3JlY29yZHMYAyADKAsyHC5wOGUuZW5naW5lLnYxLlNhbmRib3hSZWNvcmQSMQoJZnVuY3Rpb25zGAQgAygLMh4ucDhlLmVuZ2luZS52MS5TYW5kYm94RnVuY3Rpb24SGAoQbWF4X291dHB1dF9ieXRlcxgFIAEoDSJfCg1TYW5kYm94UmVjb3JkEgwKBG5hbWUYASABKAkSEQoJdHlwZV9uYW1lGAIgASgJEg8KB3ByZXNlbnQYAyABKAgSDAoEbGlzdBgEIAEoCBIOCgZ2YWx1ZXMYBSADKAwiagoPU2FuZGJveEZ1bmN0aW9uEgwKBG5hbWUYASABKAkSLwoJYXJndW1lbnRzGAIgAygLMhwucDhlLmVuZ2luZS52MS5TYW5kYm94UmVjb3JkEhgKEG91dHB1dF90eXBlX25hbWUYAyABKAkiTwoNU2FuZGJveFJlc3VsdBIvCghvdXRjb21lcxgBIAMoCzIdLnA4ZS5lbmdpbmUudjEuU2FuZGJveE91dGNvbWUSDQoFZXJyb3IYAiABKAkiTQoOU2FuZGJveE91dGNvbWUSDAoEbmFtZRgBIAEoCRIOCgZwYXNzZWQYAiABKAgSDgoGb3V0cHV0GAMgASgMEg0KBWVycm9yGAQgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_io_provenance_scope_contract_util]);
+  fileDesc("ChpwOGUvZW5naW5lL3YxL2VuZ2luZS5wcm90bxINcDhlLmVuZ2luZS52MSJjCg5TZXNzaW9uQ29udGV4dBI6Cg5leGVjdXRpb25fdXVpZBgBIAEoCzIiLmlvLnByb3ZlbmFuY2Uuc2NvcGUuY29udHJhY3QuVVVJRBIVCg1lbnZlbG9wZV9oYXNoGAIgASgJItwBCgtTYW5kYm94Q2FsbBIVCg1jb250cmFjdF9uYW1lGAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjkKE2NvbnN0cnVjdG9yX3JlY29yZHMYAyADKAsyHC5wOGUuZW5naW5lLnYxLlNhbmRib3hSZWNvcmQSMQoJZnVuY3Rpb25zGAQgAygLMh4ucDhlLmVuZ2luZS52MS5TYW5kYm94RnVuY3Rpb24SGAoQbWF4X291dHB1dF9ieXRlcxgFIAEoDSJfCg1TYW5kYm94UmVjb3JkEgwKBG5hbWUYASABKAkSEQoJdHlwZV9uYW1lGAIgASgJEg8KB3ByZXNlbnQYAyABKAgSDAoEbGlzdBgEIAEoCBIOCgZ2YWx1ZXMYBSADKAwiagoPU2FuZGJveEZ1bmN0aW9uEgwKBG5hbWUYASABKAkSLwoJYXJndW1lbnRzGAIgAygLMhwucDhlLmVuZ2luZS52MS5TYW5kYm94UmVjb3JkEhgKEG91dHB1dF90eXBlX25hbWUYAyABKAkiTwoNU2FuZGJveFJlc3VsdBIvCghvdXRjb21lcxgBIAMoCzIdLnA4ZS5lbmdpbmUudjEuU2FuZGJveE91dGNvbWUSDQoFZXJyb3IYAiABKAkiXgoOU2FuZGJveE91dGNvbWUSDAoEbmFtZRgBIAEoCRIOCgZwYXNzZWQYAiABKAgSDgoGb3V0cHV0GAMgASgMEg0KBWVycm9yGAQgASgJEg8KB3NraXBwZWQYBSABKAhiBnByb3RvMw", [file_google_protobuf_timestamp, file_io_provenance_scope_contract_util]);
 
 /**
  * What the engine writes into a chain Session's `context` bytes. Field 1 has the number and type
@@ -197,7 +197,7 @@ export const SandboxResultSchema: GenMessage<SandboxResult> = /*@__PURE__*/
   messageDesc(file_p8e_engine_v1_engine, 4);
 
 /**
- * One function's outcome: its encoded output, or why it failed.
+ * One function's outcome: its encoded output, why it failed, or why it was skipped.
  *
  * @generated from message p8e.engine.v1.SandboxOutcome
  */
@@ -218,9 +218,18 @@ export type SandboxOutcome = Message<"p8e.engine.v1.SandboxOutcome"> & {
   output: Uint8Array;
 
   /**
+   * Why the function failed, or (with `skipped`) why it did not run.
+   *
    * @generated from field: string error = 4;
    */
   error: string;
+
+  /**
+   * The function did not run: its @SkipIfRecordExists record is present.
+   *
+   * @generated from field: bool skipped = 5;
+   */
+  skipped: boolean;
 };
 
 /**

@@ -1,35 +1,38 @@
-// The hello-world contract's chain specifications and envelopes, for tests and the bench.
-import { create, toBinary } from "@bufbuild/protobuf";
-import {
-  contractSpecification,
-  recordSpecifications,
-  scopeSpecification,
-  scopeSpecificationLinks,
-} from "@p8e/contract-annotations/chain";
-import { ExampleNameSchema, HelloWorldContract, HelloWorldScopeSpecification } from "@p8e/example-hello-world";
-import { publishableHelloWorld } from "@p8e/example-hello-world/bundle";
-import type { KeyPair } from "@p8e/hashing-crypto";
+// The hello-world contract's chain specifications and envelopes, for tests.
+import { bytesToBase64, type KeyPair, sha256 } from "@p8e/hashing-crypto";
 import { type ContractSpec, type Envelope, PartyType } from "@p8e/spec-model";
 import type { ChainSpecifications } from "../spec-publishing-msgs.js";
+import { oneFunctionSpec, oneFunctionSpecifications } from "./one-function-spec.js";
 import { specEnvelope } from "./spec-envelopes.js";
 
-/** The hello-world scope specification's UUID, from its decorator. */
+/** The hello-world scope specification's UUID, as the example declares it. */
 export const helloWorldScopeSpecUuid = "1e6280b6-3544-40d2-b862-ddd2525620d3";
 
-/** The hello-world ContractSpec (bundled once) and its chain specifications owned by `owner`. */
+/**
+ * The hello-world ContractSpec as the example dehydrates (its names, roles and record type), with
+ * a stand-in bundle hash: the memorializer never loads the bundle, and this package stays below
+ * the examples, which build on the engine above it.
+ */
+const helloWorldSpec = oneFunctionSpec({
+  name: "HelloWorldContract",
+  fullName: "io.p8e.contracts.examplekotlin.HelloWorldContract",
+  fn: "name",
+  input: "name",
+  output: "name",
+  recordType: "io.p8e.proto.example.ExampleName",
+  bundleHash: bytesToBase64(sha256(new TextEncoder().encode("hello-world bundle stand-in"))),
+});
+
+/** The hello-world ContractSpec and its chain specifications owned by `owner`. */
 export async function helloWorldSpecifications(
   owner: string,
 ): Promise<{ spec: ContractSpec; chain: ChainSpecifications }> {
-  const { spec } = await publishableHelloWorld();
-  return {
-    spec,
-    chain: {
-      contractSpecifications: [contractSpecification(spec, { ownerAddresses: [owner] })],
-      recordSpecifications: recordSpecifications(spec),
-      scopeSpecifications: [scopeSpecification(HelloWorldScopeSpecification, { ownerAddresses: [owner] })],
-      links: scopeSpecificationLinks(HelloWorldContract, spec, [HelloWorldScopeSpecification]),
-    },
+  const scope = {
+    uuid: helloWorldScopeSpecUuid,
+    name: "io.p8e.contracts.examplekotlin.helloWorld",
+    description: "A generic scope that allows for a lot of example hello world contracts.",
   };
+  return { spec: helloWorldSpec, chain: oneFunctionSpecifications(helloWorldSpec, scope, owner) };
 }
 
 /** A signed hello-world envelope in which `invoker` (the OWNER) records the name `first last`. */
@@ -45,14 +48,9 @@ export function helloWorldEnvelope(options: {
   readonly newSession?: boolean;
   readonly others?: readonly { readonly keys: KeyPair; readonly role: PartyType }[];
 }): Envelope {
-  const input = toBinary(
-    ExampleNameSchema,
-    create(ExampleNameSchema, { firstName: options.first, lastName: options.last }),
-  );
-  const output = toBinary(
-    ExampleNameSchema,
-    create(ExampleNameSchema, { firstName: `${options.first}-hello`, lastName: `${options.last}-world` }),
-  );
+  // The record bytes only need to differ per name: the memorializer hashes them, never decodes them.
+  const input = new TextEncoder().encode(`${options.first} ${options.last}`);
+  const output = new TextEncoder().encode(`${options.first}-hello ${options.last}-world`);
   return specEnvelope({
     spec: options.spec,
     invoker: options.invoker,

@@ -1,22 +1,23 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import { StringValueSchema } from "@bufbuild/protobuf/wkt";
+import { BytesValueSchema, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
-import { ExampleNameSchema, HelloWorldContract, HelloWorldScopeSpecification } from "@p8e/example-hello-world";
-import { bundleHelloWorld } from "@p8e/example-hello-world/bundle";
+import { bundleContract } from "@p8e/contract-annotations/bundle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { input } from "./session/session-options.js";
+import { greetingEntry } from "./testdata/entries.js";
+import { GreetingContract, GreetingScopeSpecification, greetingScopeSpecUuid } from "./testdata/greeting-contract.js";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "./testing/index.js";
 
 let env: TestEnvironment;
 let hello: PublishedContract;
-const scopeSpecUuid = "1e6280b6-3544-40d2-b862-ddd2525620d3";
+const scopeSpecUuid = greetingScopeSpecUuid;
 
 beforeAll(async () => {
   env = await createTestEnvironment({ parties: ["alice", "bob"] });
   hello = await env.publish({
-    contract: HelloWorldContract,
-    bundle: await bundleHelloWorld(),
-    scopeSpecifications: [HelloWorldScopeSpecification],
+    contract: GreetingContract,
+    bundle: await bundleContract(greetingEntry),
+    scopeSpecifications: [GreetingScopeSpecification],
   });
 }, 60_000);
 
@@ -30,20 +31,20 @@ function helloSession(firstName: string) {
     spec: hello.specHash,
     scopeSpecUuid,
     participants: [alice.participant(PartyType.OWNER)],
-    inputs: { name: input(ExampleNameSchema, { firstName, lastName: "Hopper" }) },
+    inputs: { name: input(StringValueSchema, { value: firstName }) },
   };
 }
 
-describe("Engine with hello-world", { timeout: 60_000 }, () => {
+describe("Engine end to end", { timeout: 60_000 }, () => {
   it("executes, memorializes, hydrates, lists history and verifies", async () => {
     const alice = env.party("alice");
     const result = await alice.engine.run(helloSession("Grace"));
     expect(result.status).toBe("signed");
     expect(result.outcomes).toEqual([
       {
-        function: "name",
+        function: "greet",
         result: "PASS",
-        output: { name: "name", hash: expect.any(String), typeName: ExampleNameSchema.typeName },
+        output: { name: "greeting", hash: expect.any(String), typeName: StringValueSchema.typeName },
       },
     ]);
     expect(result.runtimeHash).toBe(alice.engine.sandbox.runtimeHash);
@@ -51,17 +52,14 @@ describe("Engine with hello-world", { timeout: 60_000 }, () => {
     expect(outcome.status).toBe("memorialized");
 
     const scope = outcome.scope!;
-    const hydrated = await alice.engine.hydrate(scope, { schemas: [ExampleNameSchema] });
-    expect(hydrated.get("name", ExampleNameSchema)).toMatchObject({
-      firstName: "Grace-hello",
-      lastName: "Hopper-world",
-    });
+    const hydrated = await alice.engine.hydrate(scope, { schemas: [StringValueSchema] });
+    expect(hydrated.get("greeting", StringValueSchema)?.value).toBe("hello, Grace");
 
     const history = await alice.engine.history(scope);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({
-      name: "name",
-      function: "name",
+      name: "greeting",
+      function: "greet",
       session: outcome.session,
       bundleHash: hello.bundleHash,
     });
@@ -71,7 +69,7 @@ describe("Engine with hello-world", { timeout: 60_000 }, () => {
     expect(report.sessions).toHaveLength(1);
     expect(report.sessions[0]).toMatchObject({ status: "verified", source: "envelope" });
     expect(report.sessions[0]!.records).toEqual([
-      expect.objectContaining({ name: "name", status: "verified", chainHash: result.outcomes[0]!.output!.hash }),
+      expect.objectContaining({ name: "greeting", status: "verified", chainHash: result.outcomes[0]!.output!.hash }),
     ]);
   });
 });
@@ -109,16 +107,16 @@ describe("Engine determinism", { timeout: 60_000 }, () => {
 
 describe("Engine.package() refusals", { timeout: 60_000 }, () => {
   it("refuses an input the contract does not have, naming it", async () => {
-    const session = { ...helloSession("x"), inputs: { nickname: input(ExampleNameSchema, { firstName: "x" }) } };
+    const session = { ...helloSession("x"), inputs: { nickname: input(StringValueSchema, { value: "x" }) } };
     await expect(env.party("alice").engine.package(session)).rejects.toThrow(
-      'input "nickname" is not a proposed input of HelloWorldContract (its proposed inputs: name)',
+      'input "nickname" is not a proposed input of GreetingContract (its proposed inputs: name)',
     );
   });
 
   it("refuses an input of the wrong schema, naming it", async () => {
-    const session = { ...helloSession("x"), inputs: { name: input(StringValueSchema, { value: "Grace" }) } };
+    const session = { ...helloSession("x"), inputs: { name: input(BytesValueSchema, { value: new Uint8Array([1]) }) } };
     await expect(env.party("alice").engine.package(session)).rejects.toThrow(
-      'input "name" is a google.protobuf.StringValue; name takes a io.p8e.proto.example.ExampleName',
+      'input "name" is a google.protobuf.BytesValue; greet takes a google.protobuf.StringValue',
     );
   });
 
@@ -130,15 +128,15 @@ describe("Engine.package() refusals", { timeout: 60_000 }, () => {
     ).rejects.toThrow("this party's signing key is not among the participants");
     await expect(
       alice.engine.package({ ...helloSession("x"), participants: [alice.participant(PartyType.SERVICER)] }),
-    ).rejects.toThrow("HelloWorldContract has no SERVICER role (its roles: OWNER)");
+    ).rejects.toThrow("GreetingContract has no SERVICER role (its roles: OWNER)");
   });
 
   it("accepts an input given as bytes with its type name", async () => {
     const alice = env.party("alice");
-    const bytes = toBinary(ExampleNameSchema, create(ExampleNameSchema, { firstName: "Bytes" }));
+    const bytes = toBinary(StringValueSchema, create(StringValueSchema, { value: "Bytes" }));
     const result = await alice.engine.run({
       ...helloSession("x"),
-      inputs: { name: { typeName: ExampleNameSchema.typeName, bytes } },
+      inputs: { name: { typeName: StringValueSchema.typeName, bytes } },
     });
     expect(result.status).toBe("signed");
   });

@@ -2,14 +2,14 @@ import { clone, create } from "@bufbuild/protobuf";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
-import { ExampleNameSchema, HelloWorldContract, HelloWorldScopeSpecification } from "@p8e/example-hello-world";
-import { bundleHelloWorld } from "@p8e/example-hello-world/bundle";
 import { ContractSpecSchema, toCanonicalBinary } from "@p8e/spec-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../engine.js";
 import { isEngineError } from "../errors.js";
 import { input } from "../session/session-options.js";
+import { greetingEntry, hostileEntry } from "../testdata/entries.js";
 import { replaceObject } from "../testdata/forge.js";
+import { GreetingContract, GreetingScopeSpecification, greetingScopeSpecUuid } from "../testdata/greeting-contract.js";
 import { HostileContract, HostileScopeSpecification } from "../testdata/hostile-contract.js";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
 
@@ -20,11 +20,11 @@ let hostile: PublishedContract;
 beforeAll(async () => {
   env = await createTestEnvironment({ parties: ["alice", "bob"], sandbox: { fuel: 500 } });
   hello = await env.publish({
-    contract: HelloWorldContract,
-    bundle: await bundleHelloWorld(),
-    scopeSpecifications: [HelloWorldScopeSpecification],
+    contract: GreetingContract,
+    bundle: await bundleContract(greetingEntry),
+    scopeSpecifications: [GreetingScopeSpecification],
   });
-  const hostileBundle = await bundleContract(new URL("../testdata/hostile-contract.ts", import.meta.url));
+  const hostileBundle = await bundleContract(hostileEntry);
   hostile = await env.publish({
     contract: HostileContract,
     bundle: hostileBundle,
@@ -41,9 +41,9 @@ const owner = () => [env.party("alice").participant(PartyType.OWNER)];
 function helloSession(spec: string) {
   return {
     spec,
-    scopeSpecUuid: "1e6280b6-3544-40d2-b862-ddd2525620d3",
+    scopeSpecUuid: greetingScopeSpecUuid,
     participants: owner(),
-    inputs: { name: input(ExampleNameSchema, { firstName: "Grace", lastName: "Hopper" }) },
+    inputs: { name: input(StringValueSchema, { value: "Grace" }) },
   };
 }
 
@@ -94,8 +94,8 @@ describe("Engine.execute() refusals", { timeout: 60_000 }, () => {
   it("refuses a bundle whose decorators do not dehydrate to the spec, before anything runs", async () => {
     const alice = env.party("alice");
     const altered = clone(ContractSpecSchema, hello.spec);
-    altered.functionSpecs[0]!.outputSpec!.spec!.name = "greeting";
-    const stored = await alice.engine.storeContract(await bundleHelloWorld(), altered);
+    altered.functionSpecs[0]!.outputSpec!.spec!.name = "salutation";
+    const stored = await alice.engine.storeContract(await bundleContract(greetingEntry), altered);
     expect(toCanonicalBinary(ContractSpecSchema, altered)).not.toEqual(
       toCanonicalBinary(ContractSpecSchema, hello.spec),
     );

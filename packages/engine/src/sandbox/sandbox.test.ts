@@ -2,38 +2,37 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type StringValue, StringValueSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { dehydrate } from "@p8e/contract-annotations";
 import { bundleContract, type ContractBundle } from "@p8e/contract-annotations/bundle";
-import { ExampleNameSchema, HelloWorldContract } from "@p8e/example-hello-world";
-import { bundleHelloWorld } from "@p8e/example-hello-world/bundle";
 import { ContractSpecSchema, toCanonicalBinary } from "@p8e/spec-model";
 import { type SandboxCall, SandboxCallSchema } from "@p8e/spec-model/engine";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isEngineError } from "../errors.js";
+import { greetingEntry, hostileEntry, moduleLoadingEntry } from "../testdata/entries.js";
+import { GreetingContract } from "../testdata/greeting-contract.js";
 import { buildSandboxRuntime, renderRuntimeModule } from "./build-runtime.js";
 import { createSandbox } from "./sandbox.js";
 
-const hostileEntry = new URL("../testdata/hostile-contract.ts", import.meta.url);
 let hello: ContractBundle;
 let hostile: ContractBundle;
 
 beforeAll(async () => {
-  [hello, hostile] = await Promise.all([bundleHelloWorld(), bundleContract(hostileEntry)]);
+  [hello, hostile] = await Promise.all([bundleContract(greetingEntry), bundleContract(hostileEntry)]);
 });
 
 function helloCall(firstName: string): SandboxCall {
-  const name = create(ExampleNameSchema, { firstName, lastName: "Hopper" });
+  const name = create(StringValueSchema, { value: firstName });
   return create(SandboxCallSchema, {
-    contractName: "HelloWorldContract",
+    contractName: "GreetingContract",
     startTime: timestampFromMs(1_700_000_000_000),
     functions: [
       {
-        name: "name",
-        outputTypeName: ExampleNameSchema.typeName,
+        name: "greet",
+        outputTypeName: StringValueSchema.typeName,
         arguments: [
           {
             name: "name",
-            typeName: ExampleNameSchema.typeName,
+            typeName: StringValueSchema.typeName,
             present: true,
-            values: [toBinary(ExampleNameSchema, name)],
+            values: [toBinary(StringValueSchema, name)],
           },
         ],
       },
@@ -75,8 +74,8 @@ describe("createSandbox()", () => {
     expect(run.failure).toBeUndefined();
     const outcome = run.result!.outcomes[0]!;
     expect(outcome.passed).toBe(true);
-    const output = fromBinary(ExampleNameSchema, outcome.output);
-    expect(output).toMatchObject({ firstName: "Grace-hello", lastName: "Hopper-world" });
+    const output = fromBinary(StringValueSchema, outcome.output);
+    expect(output.value).toBe("hello, Grace");
     expect(run.fuelUsed).toBeGreaterThan(0);
   });
 
@@ -90,8 +89,8 @@ describe("createSandbox()", () => {
   });
 
   it("dehydrates the bundle's own decorators to the spec the source dehydrates to", async () => {
-    const fromSandbox = await createSandbox().describe(hello, "HelloWorldContract");
-    const fromSource = toCanonicalBinary(ContractSpecSchema, dehydrate(HelloWorldContract, { bundleHash: hello.hash }));
+    const fromSandbox = await createSandbox().describe(hello, "GreetingContract");
+    const fromSource = toCanonicalBinary(ContractSpecSchema, dehydrate(GreetingContract, { bundleHash: hello.hash }));
     expect(fromSandbox).toEqual(fromSource);
   });
 
@@ -181,7 +180,7 @@ describe("createSandbox() with hostile contracts", () => {
   });
 
   it("refuses to load modules beyond the bundle and the host modules", async () => {
-    const bundle = await bundleContract(new URL("../testdata/module-loading-contract.ts", import.meta.url));
+    const bundle = await bundleContract(moduleLoadingEntry);
     const call = hostileCall("echo");
     call.contractName = "ModuleLoadingContract";
     const run = await createSandbox().run(bundle, call);

@@ -2,15 +2,15 @@ import { create } from "@bufbuild/protobuf";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
-import { ExampleNameSchema, HelloWorldContract, HelloWorldScopeSpecification } from "@p8e/example-hello-world";
-import { bundleHelloWorld } from "@p8e/example-hello-world/bundle";
 import { envelopeToMsgs } from "@p8e/memorializer";
 import { ContractSpecSchema, MetadataAddress, toCanonicalBinary } from "@p8e/spec-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecutionResult } from "../execution/execution-result.js";
 import { input } from "../session/session-options.js";
 import { ClockContract, ClockScopeSpecification } from "../testdata/clock-contract.js";
+import { clockEntry, greetingEntry } from "../testdata/entries.js";
 import { replaceObject } from "../testdata/forge.js";
+import { GreetingContract, GreetingScopeSpecification, greetingScopeSpecUuid } from "../testdata/greeting-contract.js";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
 
 let env: TestEnvironment;
@@ -20,11 +20,11 @@ let clock: PublishedContract;
 beforeAll(async () => {
   env = await createTestEnvironment({ parties: ["alice", "bob"] });
   hello = await env.publish({
-    contract: HelloWorldContract,
-    bundle: await bundleHelloWorld(),
-    scopeSpecifications: [HelloWorldScopeSpecification],
+    contract: GreetingContract,
+    bundle: await bundleContract(greetingEntry),
+    scopeSpecifications: [GreetingScopeSpecification],
   });
-  const clockBundle = await bundleContract(new URL("../testdata/clock-contract.ts", import.meta.url));
+  const clockBundle = await bundleContract(clockEntry);
   clock = await env.publish({
     contract: ClockContract,
     bundle: clockBundle,
@@ -40,9 +40,9 @@ async function runHello(firstName: string): Promise<ExecutionResult> {
   const alice = env.party("alice");
   return alice.engine.run({
     spec: hello.specHash,
-    scopeSpecUuid: "1e6280b6-3544-40d2-b862-ddd2525620d3",
+    scopeSpecUuid: greetingScopeSpecUuid,
     participants: [alice.participant(PartyType.OWNER)],
-    inputs: { name: input(ExampleNameSchema, { firstName, lastName: "Hopper" }) },
+    inputs: { name: input(StringValueSchema, { value: firstName }) },
   });
 }
 
@@ -89,7 +89,7 @@ describe("Engine.verify()", { timeout: 60_000 }, () => {
     expect(report.verified).toBe(false);
     expect(report.sessions[0]).toMatchObject({ status: "mismatch" });
     expect(report.sessions[0]!.records[0]).toMatchObject({
-      name: "name",
+      name: "greeting",
       status: "mismatch",
       chainHash: hash,
       computedHash: hash,

@@ -1,0 +1,6 @@
+// Where the bundler starts for each test contract (kept apart: a contract bundle must not hold them).
+
+export const greetingEntry = new URL("./greeting-contract.ts", import.meta.url);
+export const hostileEntry = new URL("./hostile-contract.ts", import.meta.url);
+export const clockEntry = new URL("./clock-contract.ts", import.meta.url);
+export const moduleLoadingEntry = new URL("./module-loading-contract.ts", import.meta.url);

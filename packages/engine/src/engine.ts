@@ -1,3 +1,4 @@
+/// <reference path="./web-types.d.ts" />
 // The engine: one party's contract execution. It packages sessions, executes envelopes in the
 // sandbox, signs, and reads scopes back (hydrate, history, verify).
 import type { DescMessage } from "@bufbuild/protobuf";

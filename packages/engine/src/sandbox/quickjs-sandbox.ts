@@ -1,3 +1,4 @@
+/// <reference path="../web-types.d.ts" />
 // The contract sandbox's engine room, QuickJS compiled to WebAssembly, run on the calling thread
 // (the worker threads of ./threaded-sandbox.ts run it). Each run gets a fresh QuickJS runtime and
 // context (no state survives between executions), the pinned runtime bundle, the contract bundle

@@ -4,6 +4,10 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer;
     grow(delta: number): number;
   }
+  const Memory: {
+    prototype: Memory;
+    new (descriptor: { initial: number; maximum?: number; shared?: boolean }): Memory;
+  };
   type Exports = Record<string, unknown>;
   type Imports = Record<string, Record<string, unknown>>;
   interface Instance {

@@ -11,11 +11,11 @@ import { bytesToBase64, sha256, utf8ToBytes } from "@p8e/hashing-crypto";
 import { SandboxCallSchema, SandboxOutcomeSchema, SandboxResultSchema } from "@p8e/spec-model/engine";
 import {
   newQuickJSWASMModuleFromVariant,
+  newVariant,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSSyncVariant,
-  type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import { EngineError } from "../errors.js";
 import { hostModuleExports, runtimeSource } from "../gen/sandbox-runtime.js";
@@ -38,14 +38,6 @@ const hostModuleShims: ReadonlyMap<string, string> = new Map(
 export const runtimeHash: string = bytesToBase64(
   sha256(utf8ToBytes(JSON.stringify([[RUNTIME, runtimeSource], ...[...hostModuleShims].sort()]))),
 );
-
-let quickjs: Promise<QuickJSWASMModule> | undefined;
-
-function loadQuickJs(): Promise<QuickJSWASMModule> {
-  // The variant's declarations describe its CommonJS shape; under ESM the default import is the variant itself.
-  quickjs ??= newQuickJSWASMModuleFromVariant(variant as unknown as QuickJSSyncVariant);
-  return quickjs;
-}
 
 function messageOf(context: QuickJSContext, handle: QuickJSHandle): string {
   const value = context.dump(handle) as unknown;
@@ -70,22 +62,111 @@ function bytesOf(context: QuickJSContext, handle: QuickJSHandle): Uint8Array {
   }
 }
 
-/**
- * Frees a runtime. QuickJS aborts the whole WebAssembly instance when a runtime is freed with
- * objects still alive; should that ever happen, the next run starts on a fresh instance instead
- * of failing forever.
- */
-function disposeRuntime(runtime: QuickJSRuntime | undefined): void {
-  try {
-    runtime?.dispose();
-  } catch {
-    quickjs = undefined;
-  }
-}
-
 interface Meter {
   fuelUsed: number;
   limit: SandboxLimit | undefined;
+  deadline: number;
+}
+
+const ENTRY = "p8e:entry";
+/** The module each execution evaluates: the contract bundle, and the driver's calls on it. */
+const ENTRY_SOURCE = `import { describeBundle, prepareCall, runFunction } from "${RUNTIME}";
+import * as contract from "${CONTRACT}";
+export const describe = (name, hash) => describeBundle(contract, name, hash);
+export const prepare = (call) => prepareCall(contract, call);
+export const run = (index) => runFunction(index);`;
+
+/** Initial WebAssembly memory of an instance: enough for the warm runtime and a typical contract. */
+const INITIAL_PAGES = 256;
+/** The largest memory the QuickJS build accepts (2 GiB); the runtime's memory limit stops contracts far below it. */
+const MAXIMUM_PAGES = 32768;
+
+/**
+ * A QuickJS instance (its own WebAssembly memory) with a runtime and a context in which the
+ * sandbox runtime and every host module are already evaluated, and a copy of its memory taken
+ * then. Each execution starts by writing that copy back: every contract starts from the same
+ * bytes, nothing of an earlier execution survives, and the runtime is not parsed again.
+ */
+class WarmInstance {
+  readonly runtime: QuickJSRuntime;
+  readonly #context: QuickJSContext;
+  readonly #memory: WebAssembly.Memory;
+  readonly #snapshot: Uint8Array;
+  readonly #meter: Meter;
+  readonly #source: { code: string };
+  readonly #wallClockMs: number;
+
+  private constructor(
+    runtime: QuickJSRuntime,
+    context: QuickJSContext,
+    memory: WebAssembly.Memory,
+    meter: Meter,
+    source: { code: string },
+    wallClockMs: number,
+  ) {
+    this.runtime = runtime;
+    this.#context = context;
+    this.#memory = memory;
+    this.#meter = meter;
+    this.#source = source;
+    this.#wallClockMs = wallClockMs;
+    this.#snapshot = new Uint8Array(memory.buffer).slice();
+  }
+
+  static async create(limits: SandboxLimits): Promise<WarmInstance> {
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES });
+    // The variant's declarations describe its CommonJS shape; under ESM the default import is the variant itself.
+    const module = await newQuickJSWASMModuleFromVariant(
+      newVariant(variant as unknown as QuickJSSyncVariant, { wasmMemory: memory }),
+    );
+    const runtime = module.newRuntime();
+    runtime.setMemoryLimit(limits.memoryBytes);
+    runtime.setMaxStackSize(limits.stackBytes);
+    const meter: Meter = { fuelUsed: 0, limit: undefined, deadline: Number.POSITIVE_INFINITY };
+    runtime.setInterruptHandler(() => {
+      meter.fuelUsed++;
+      if (meter.limit !== undefined) return true;
+      if (meter.fuelUsed > limits.fuel) meter.limit = "fuel";
+      else if (performance.now() > meter.deadline) meter.limit = "time";
+      return meter.limit !== undefined;
+    });
+    const source = { code: "" };
+    runtime.setModuleLoader((name) => {
+      if (name === RUNTIME) return runtimeSource;
+      if (name === CONTRACT) return source.code;
+      const shim = hostModuleShims.get(name);
+      if (shim !== undefined) return shim;
+      // A module that throws when evaluated: the message reaches the contract (and the FAIL) intact.
+      return `throw new Error(${JSON.stringify(`module "${name}" is not available in the contract sandbox`)});`;
+    });
+    const context = runtime.newContext();
+    const warm = [RUNTIME, ...hostModuleShims.keys()].map((name) => `import ${JSON.stringify(name)};`).join("\n");
+    const loaded = context.evalCode(warm, "p8e:warm", { type: "module", strict: true });
+    if (loaded.error !== undefined) {
+      const message = messageOf(context, loaded.error);
+      loaded.error.dispose();
+      throw new EngineError("invalid-argument", `the sandbox runtime failed to load: ${message}`);
+    }
+    runtime.executePendingJobs();
+    loaded.value.dispose();
+    meter.fuelUsed = 0;
+    return new WarmInstance(runtime, context, memory, meter, source, limits.wallClockMs);
+  }
+
+  /** Restores the warm memory, then runs `body` with the contract's code served as the bundle. */
+  run<T>(code: string, body: (context: QuickJSContext, meter: Meter) => T): T {
+    new Uint8Array(this.#memory.buffer).set(this.#snapshot);
+    this.#source.code = code;
+    this.#meter.fuelUsed = 0;
+    this.#meter.limit = undefined;
+    this.#meter.deadline = performance.now() + this.#wallClockMs;
+    return body(this.#context, this.#meter);
+  }
+
+  /** Whether the last run grew the memory past the snapshot (it is then not reused). */
+  grew(): boolean {
+    return this.#memory.buffer.byteLength !== this.#snapshot.length;
+  }
 }
 
 /**
@@ -113,46 +194,33 @@ export function createInlineSandbox(limits: Partial<SandboxLimits> = {}): Contra
     return { message };
   }
 
-  /** Runs `body` in a fresh runtime and context holding the runtime and the contract bundle. */
+  let instance: Promise<WarmInstance> | undefined;
+
+  /** Runs `body` against the contract bundle in a context restored to the warm snapshot. */
   async function withContract<T>(
     bundle: ContractCode,
-    entry: string,
     body: (context: QuickJSContext, meter: Meter, exported: QuickJSHandle) => T,
   ): Promise<{ value?: T; failure?: { limit?: SandboxLimit; message: string }; fuelUsed: number }> {
-    const module = await loadQuickJs();
-    const meter: Meter = { fuelUsed: 0, limit: undefined };
-    const deadline = performance.now() + resolved.wallClockMs;
-    const code = new TextDecoder("utf-8", { fatal: true }).decode(bundle.code);
-    let runtime: QuickJSRuntime | undefined;
+    instance ??= WarmInstance.create(resolved);
+    let warm: WarmInstance;
     try {
-      runtime = module.newRuntime();
-      runtime.setMemoryLimit(resolved.memoryBytes);
-      runtime.setMaxStackSize(resolved.stackBytes);
-      runtime.setInterruptHandler(() => {
-        meter.fuelUsed++;
-        if (meter.limit !== undefined) return true;
-        if (meter.fuelUsed > resolved.fuel) meter.limit = "fuel";
-        else if (performance.now() > deadline) meter.limit = "time";
-        return meter.limit !== undefined;
-      });
-      runtime.setModuleLoader((name) => {
-        if (name === RUNTIME) return runtimeSource;
-        if (name === CONTRACT) return code;
-        const shim = hostModuleShims.get(name);
-        if (shim !== undefined) return shim;
-        // A module that throws when evaluated: the message reaches the contract (and the FAIL) intact.
-        return `throw new Error(${JSON.stringify(`module "${name}" is not available in the contract sandbox`)});`;
-      });
-      const context = runtime.newContext();
-      try {
-        const loaded = context.evalCode(entry, "p8e:entry", { type: "module", strict: true });
+      warm = await instance;
+    } catch (error) {
+      instance = undefined;
+      throw error;
+    }
+    const code = new TextDecoder("utf-8", { fatal: true }).decode(bundle.code);
+    let spoiled = true;
+    try {
+      const result = warm.run(code, (context, meter) => {
+        const loaded = context.evalCode(ENTRY_SOURCE, ENTRY, { type: "module", strict: true });
         if (loaded.error !== undefined) {
           const message = messageOf(context, loaded.error);
           loaded.error.dispose();
           return { failure: failureFor(meter, `the bundle failed to load: ${message}`), fuelUsed: meter.fuelUsed };
         }
         // A module evaluates to a promise of its namespace.
-        runtime.executePendingJobs();
+        warm.runtime.executePendingJobs();
         const state = context.getPromiseState(loaded.value);
         if (state.type !== "fulfilled") {
           loaded.value.dispose();
@@ -168,11 +236,12 @@ export function createInlineSandbox(limits: Partial<SandboxLimits> = {}): Contra
         } finally {
           exported.dispose();
         }
-      } finally {
-        context.dispose();
-      }
+      });
+      spoiled = warm.grew();
+      return result;
     } finally {
-      disposeRuntime(runtime);
+      // An instance whose memory grew, or that threw out of QuickJS, is replaced rather than reused.
+      if (spoiled) instance = undefined;
     }
   }
 
@@ -192,10 +261,7 @@ export function createInlineSandbox(limits: Partial<SandboxLimits> = {}): Contra
     close() {},
 
     async describe(bundle, contractName) {
-      const entry = `import { describeBundle } from "${RUNTIME}";
-import * as contract from "${CONTRACT}";
-export const describe = (name, hash) => describeBundle(contract, name, hash);`;
-      const outcome = await withContract(bundle, entry, (context, meter, exported) => {
+      const outcome = await withContract(bundle, (context, meter, exported) => {
         const result = callExport(context, exported, "describe", [
           context.newString(contractName),
           context.newString(bundle.hash),
@@ -219,11 +285,7 @@ export const describe = (name, hash) => describeBundle(contract, name, hash);`;
     async run(bundle, call) {
       let limitHit: SandboxLimit | undefined;
       const request = toBinary(SandboxCallSchema, { ...call, maxOutputBytes: resolved.maxOutputBytes });
-      const entry = `import { prepareCall, runFunction } from "${RUNTIME}";
-import * as contract from "${CONTRACT}";
-export const prepare = (call) => prepareCall(contract, call);
-export const run = (index) => runFunction(index);`;
-      const outcome = await withContract(bundle, entry, (context, meter, exported): SandboxRun["result"] => {
+      const outcome = await withContract(bundle, (context, meter, exported): SandboxRun["result"] => {
         const result = create(SandboxResultSchema);
         const prepared = callExport(context, exported, "prepare", [context.newArrayBuffer(request.slice().buffer)]);
         if (prepared.error !== undefined) {

@@ -174,6 +174,14 @@ describe("createSandbox() with hostile contracts", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("starts every execution afresh: nothing an earlier one stored survives", async () => {
+    const sandbox = createSandbox();
+    for (let i = 0; i < 3; i++) {
+      const run = await sandbox.run(hostile, hostileCall("remember"));
+      expect(fromBinary(StringValueSchema, run.result!.outcomes[0]!.output).value).toBe("execution 1");
+    }
+  });
+
   it("offers no WeakRef or FinalizationRegistry", async () => {
     const run = await createSandbox().run(hostile, hostileCall("weakRef"));
     expect(fromBinary(StringValueSchema, run.result!.outcomes[0]!.output).value).toBe("undefined undefined");

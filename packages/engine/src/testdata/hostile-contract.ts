@@ -113,6 +113,15 @@ export class HostileContract extends p8e.P8eContract {
   }
 
   @p8e.Function({ invokedBy: PartyType.OWNER })
+  @p8e.Record("remember", StringValueSchema)
+  remember(@p8e.Input("text", StringValueSchema) _input: StringValue): StringValue {
+    // State an earlier execution left behind would make parties disagree; there must be none.
+    const g = globalThis as unknown as { executions?: number };
+    g.executions = (g.executions ?? 0) + 1;
+    return text(`execution ${g.executions}`);
+  }
+
+  @p8e.Function({ invokedBy: PartyType.OWNER })
   @p8e.Record("notMessage", StringValueSchema)
   notMessage(@p8e.Input("text", StringValueSchema) _input: StringValue): StringValue {
     return { value: "plain object" } as StringValue;

@@ -1,0 +1,211 @@
+// Hello-world-shaped executions per second end to end — package (input stored in the object store),
+// execute in the sandbox (input read back, output stored, contract signed, signed envelope stored),
+// memorialize into the devnet in instant mode — against a floor that does the same object-store,
+// crypto and chain work directly, without the engine and its sandbox. Floor and engine rounds are
+// interleaved after a warm-up and their medians compared, because absolute times on a shared
+// machine are noisy. Also: the sandbox's own cost per execution (a fresh QuickJS context holding the
+// runtime and the bundle, the call, the copy back), measured alone.
+//
+//   pnpm --filter @p8e/engine bench [-- --executions 40 --rounds 5 --concurrency 4]
+//
+// The last line is a JSON object {"executions_s": …, "floor_executions_s": …, "floor_ratio": …, "sandbox_overhead_ms": …}.
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { StringValueSchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { PartyType } from "@p8e/contract-annotations";
+import { bundleContract } from "@p8e/contract-annotations/bundle";
+import { bytesToBase64, sha256, sign } from "@p8e/hashing-crypto";
+import {
+  ContractSchema,
+  type ContractSpec,
+  contractSpecClassname,
+  EnvelopeSchema,
+  ExecutionResult_Result,
+  signingAndEncryptionKeys,
+  toCanonicalBinary,
+} from "@p8e/spec-model";
+import { SandboxCallSchema } from "@p8e/spec-model/engine";
+import { input } from "../src/index.js";
+import { greetingEntry } from "../src/testdata/entries.js";
+import {
+  GreetingContract,
+  GreetingScopeSpecification,
+  greetingScopeSpecUuid,
+} from "../src/testdata/greeting-contract.js";
+import { createTestEnvironment, type TestParty } from "../src/testing/index.js";
+
+const { values } = parseArgs({
+  options: {
+    executions: { type: "string", default: "40" },
+    rounds: { type: "string", default: "5" },
+    concurrency: { type: "string", default: "4" },
+    "sandbox-runs": { type: "string", default: "50" },
+  },
+});
+const executions = Number(values.executions);
+const rounds = Number(values.rounds);
+const concurrency = Number(values.concurrency);
+const sandboxRuns = Number(values["sandbox-runs"]);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function inParallel(count: number, task: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** One execution through the engine: package, execute, memorialize. */
+async function engineExecution(owner: TestParty, specHash: string, i: number): Promise<void> {
+  const result = await owner.engine.run({
+    spec: specHash,
+    scopeSpecUuid: greetingScopeSpecUuid,
+    participants: [owner.participant(PartyType.OWNER)],
+    inputs: { name: input(StringValueSchema, { value: `engine ${i}` }) },
+  });
+  if (result.status !== "signed") throw new Error(`execution ${i} is ${result.status}`);
+  const { outcomes } = await owner.memorializer.memorialize([result.envelope]);
+  if (outcomes[0]?.status !== "memorialized") throw new Error(`execution ${i}: ${outcomes[0]?.error?.message}`);
+}
+
+/** The same work done directly: the input stored and read back, the output computed and stored, the contract signed, the envelope stored and memorialized. */
+async function floorExecution(owner: TestParty, spec: ContractSpec, specHash: string, i: number): Promise<void> {
+  const keys = owner.keys;
+  const name = toBinary(StringValueSchema, create(StringValueSchema, { value: `floor ${i}` }));
+  await owner.eos.put(name, { audience: [] });
+  const read = await owner.eos.get(sha256(name));
+  const greeting = toBinary(
+    StringValueSchema,
+    create(StringValueSchema, { value: `hello, ${new TextDecoder().decode(read.subarray(2))}` }),
+  );
+  await owner.eos.put(greeting, { audience: [] });
+  const fn = spec.functionSpecs[0]!;
+  const startTime = timestampFromDate(new Date());
+  const contract = create(ContractSchema, {
+    definition: spec.definition,
+    spec: { name: spec.definition!.name, dataLocation: { classname: contractSpecClassname, ref: { hash: specHash } } },
+    invoker: signingAndEncryptionKeys(keys.signing.publicKey, keys.encryption.publicKey),
+    considerations: [
+      {
+        considerationName: fn.funcName,
+        inputs: [{ name: "name", hash: bytesToBase64(sha256(name)), classname: StringValueSchema.typeName }],
+        result: {
+          result: ExecutionResult_Result.PASS,
+          output: { name: "greeting", hash: bytesToBase64(sha256(greeting)), classname: StringValueSchema.typeName },
+          recordedAt: startTime,
+        },
+      },
+    ],
+    recitals: [
+      {
+        signerRole: PartyType.OWNER,
+        signer: signingAndEncryptionKeys(keys.signing.publicKey, keys.encryption.publicKey),
+      },
+    ],
+    timesExecuted: 1,
+    startTime,
+  });
+  const bytes = toCanonicalBinary(ContractSchema, contract);
+  const envelope = create(EnvelopeSchema, {
+    ref: {
+      scopeUuid: { value: randomUUID() },
+      sessionUuid: { value: randomUUID() },
+      hash: bytesToBase64(sha256(bytes)),
+    },
+    contract,
+    signatures: [
+      {
+        algo: "SHA512withECDSA",
+        provider: "BC",
+        signature: bytesToBase64(sign(bytes, keys.signing)),
+        signer: signingAndEncryptionKeys(keys.signing.publicKey, keys.encryption.publicKey),
+      },
+    ],
+    executionUuid: { value: randomUUID() },
+    scopeSpecUuid: { value: greetingScopeSpecUuid },
+    newScope: true,
+    newSession: true,
+  });
+  await owner.eos.putMessage(EnvelopeSchema, envelope, { audience: [] });
+  const { outcomes } = await owner.memorializer.memorialize([envelope]);
+  if (outcomes[0]?.status !== "memorialized") throw new Error(`floor ${i}: ${outcomes[0]?.error?.message}`);
+}
+
+const env = await createTestEnvironment({ parties: ["owner"] });
+try {
+  const owner = env.party("owner");
+  const bundle = await bundleContract(greetingEntry);
+  const published = await env.publish({
+    contract: GreetingContract,
+    bundle,
+    scopeSpecifications: [GreetingScopeSpecification],
+  });
+
+  // Warm-up: QuickJS compiled on the sandbox thread, connections open, caches filled.
+  await inParallel(8, (i) => engineExecution(owner, published.specHash, i));
+  await inParallel(8, (i) => floorExecution(owner, published.spec, published.specHash, i));
+
+  const engineRates: number[] = [];
+  const floorRates: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    floorRates.push(await inParallel(executions, (i) => floorExecution(owner, published.spec, published.specHash, i)));
+    engineRates.push(await inParallel(executions, (i) => engineExecution(owner, published.specHash, i)));
+    console.log(
+      `round ${round + 1}: floor ${floorRates.at(-1)!.toFixed(1)}/s, engine ${engineRates.at(-1)!.toFixed(1)}/s`,
+    );
+  }
+
+  // The sandbox alone: one fresh context per run, sequentially.
+  const call = create(SandboxCallSchema, {
+    contractName: "GreetingContract",
+    startTime: timestampFromDate(new Date()),
+    functions: [
+      {
+        name: "greet",
+        outputTypeName: StringValueSchema.typeName,
+        arguments: [
+          {
+            name: "name",
+            typeName: StringValueSchema.typeName,
+            present: true,
+            values: [toBinary(StringValueSchema, create(StringValueSchema, { value: "sandbox" }))],
+          },
+        ],
+      },
+    ],
+  });
+  const sandbox = owner.engine.sandbox;
+  const times: number[] = [];
+  for (let i = 0; i < sandboxRuns; i++) {
+    const started = performance.now();
+    const run = await sandbox.run(bundle, call);
+    times.push(performance.now() - started);
+    if (run.result?.outcomes[0]?.passed !== true) throw new Error("the sandbox run failed");
+  }
+
+  const executionsPerSecond = median(engineRates);
+  const floorPerSecond = median(floorRates);
+  const summary = {
+    executions_s: Number(executionsPerSecond.toFixed(2)),
+    floor_executions_s: Number(floorPerSecond.toFixed(2)),
+    floor_ratio: Number((executionsPerSecond / floorPerSecond).toFixed(3)),
+    sandbox_overhead_ms: Number(median(times).toFixed(2)),
+  };
+  console.log(
+    `executions          ${summary.executions_s}/s (median of ${rounds} rounds of ${executions}, ${concurrency} at a time)`,
+  );
+  console.log(
+    `floor               ${summary.floor_executions_s}/s (the same store, crypto and chain work without the engine)`,
+  );
+  console.log(`floor_ratio         ${summary.floor_ratio}`);
+  console.log(`sandbox_overhead    ${summary.sandbox_overhead_ms} ms per execution (median of ${sandboxRuns})`);
+  console.log(JSON.stringify(summary));
+} finally {
+  await env.close();
+}

@@ -4,3 +4,4 @@ export const greetingEntry = new URL("./greeting-contract.ts", import.meta.url);
 export const hostileEntry = new URL("./hostile-contract.ts", import.meta.url);
 export const clockEntry = new URL("./clock-contract.ts", import.meta.url);
 export const moduleLoadingEntry = new URL("./module-loading-contract.ts", import.meta.url);
+export const tallyEntry = new URL("./tally-contract.ts", import.meta.url);

@@ -5,6 +5,6 @@ export default defineConfig({
   resolve: { conditions: ["@p8e/source"] },
   ssr: { resolve: { conditions: ["@p8e/source"] } },
   test: {
-    projects: ["packages/*", "apps/*", "examples/*"],
+    projects: ["packages/*", "apps/*", "examples/*", "scripts/packaging"],
   },
 });

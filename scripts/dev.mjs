@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bootstrap and task runner for a machine that has only Node.js and npm.
 //
-//   node scripts/dev.mjs test [--ci]   install everything, build, typecheck, lint, run every test
+//   node scripts/dev.mjs test [--ci]   install everything, build, typecheck, lint, run every test;
+//                                      --ci: also the release path as a dry run (scripts/release.mjs)
 //   node scripts/dev.mjs start [...]   install everything, boot the environment (apps/node-env)
 //   node scripts/dev.mjs pnpm [...]    run the pinned pnpm
 //
@@ -128,6 +129,10 @@ function test(ci) {
     `--outputFile.json=${report}`,
   ]);
 
+  // CI also runs the release path up to `pnpm publish --dry-run`: pack, publint, arethetypeswrong
+  // and the stranger test (the packages installed from their tarballs outside the repository).
+  const release = ci ? pnpm(["exec", "node", "scripts/release.mjs", "--dry-run"]) : 0;
+
   let passed = 0;
   let failed = 0;
   if (existsSync(report)) {
@@ -138,6 +143,7 @@ function test(ci) {
   // A failing build, typecheck or lint counts as a failed test so it cannot pass unnoticed.
   if (tasks !== 0) failed += 1;
   if (lint !== 0) failed += 1;
+  if (release !== 0) failed += 1;
   if (vitest !== 0 && failed === 0) failed = 1;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);

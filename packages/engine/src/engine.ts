@@ -47,6 +47,10 @@ export interface Engine {
   readonly keys: PartyKeys;
   /** The party's chain account (the address of its signing key). */
   readonly address: string;
+  /** The account address of a public key, on this engine's network. */
+  addressOf(publicKey: Uint8Array): string;
+  /** A known party's keys by the address of either key (this party's and the directory's). */
+  partyKeys(address: string): PartyKeys | undefined;
   /** The sandbox contracts run in; its `runtimeHash` is reported with every execution. */
   readonly sandbox: ContractSandbox;
   /**
@@ -108,6 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
   const engine: Engine = {
     keys,
     address: directory.address(keys.signing),
+    addressOf: (publicKey) => directory.address(publicKey),
+    partyKeys: (address) => directory.get(address),
     sandbox,
     storeContract(bundle, spec, { audience = [] } = {}) {
       const hash = spec.definition?.resourceLocation?.ref?.hash ?? "";

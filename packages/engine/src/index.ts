@@ -9,6 +9,25 @@ export type { StoredContract } from "./contracts/contract-store.js";
 export { createEngine, type Engine, type EngineOptions } from "./engine.js";
 export { EngineError, type EngineErrorCode, isEngineError } from "./errors.js";
 export type { ExecutionFailure, ExecutionResult, FunctionOutcome } from "./execution/execution-result.js";
+export type {
+  AnswerRecord,
+  EnvelopeFilter,
+  EnvelopeRecord,
+  EnvelopeSide,
+  EnvelopeStatus,
+  EnvelopeStore,
+} from "./flow/envelope-store.js";
+export { envelopeStatuses } from "./flow/envelope-store.js";
+export {
+  type ApprovalDecision,
+  type ApprovalPolicy,
+  type ApprovalRequest,
+  createParty,
+  type EnvelopeState,
+  type Party,
+  type PartyOptions,
+} from "./flow/party.js";
+export { createSqliteEnvelopeStore, type SqliteEnvelopeStoreOptions } from "./flow/sqlite-envelope-store.js";
 export type { Participant, PartyKeys } from "./parties.js";
 export { defaultSandboxLimits, type SandboxLimits, sandboxLimits } from "./sandbox/limits.js";
 export {

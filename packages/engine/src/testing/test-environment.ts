@@ -14,13 +14,15 @@ import {
 import { createDevnet, DEV_ACCOUNT_BALANCE, type Devnet } from "@p8e/devnet";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { createJsonLogger, type EosServer, silentLogger, startEosServer } from "@p8e/eos-server";
-import { generateMnemonic, type KeyPair, keyPairFromMnemonic } from "@p8e/hashing-crypto";
+import { generateKeyPair, generateMnemonic, type KeyPair, keyPairFromMnemonic } from "@p8e/hashing-crypto";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
 import type { ContractSpec } from "@p8e/spec-model";
 import type { StoredContract } from "../contracts/contract-store.js";
 import { createEngine, type Engine } from "../engine.js";
 import { EngineError } from "../errors.js";
 import type { ExecutionResult } from "../execution/execution-result.js";
+import { type ApprovalPolicy, createParty, type Party } from "../flow/party.js";
+import { createSqliteEnvelopeStore } from "../flow/sqlite-envelope-store.js";
 import type { Participant } from "../parties.js";
 import type { SandboxOptions } from "../sandbox/sandbox.js";
 
@@ -32,6 +34,14 @@ export interface TestEnvironmentOptions {
   readonly sandbox?: SandboxOptions;
   /** Print the object store's log lines (JSON, to stdout); off unless told. */
   readonly logs?: boolean;
+  /**
+   * "shared": one object store for every party (the default); "per-party": a store each, which
+   * trust each other as replication peers and know each other's parties, so that requests and
+   * answers travel by replication as between organisations.
+   */
+  readonly stores?: "shared" | "per-party";
+  /** A party's approval policy for requests it receives, by party name; "hold" unless told. */
+  readonly policies?: Readonly<Record<string, ApprovalPolicy>>;
 }
 
 /** One party of a test environment. */
@@ -42,8 +52,12 @@ export interface TestParty {
   /** Its chain account. */
   readonly address: string;
   readonly eos: EosClient;
+  /** The object store this party uses. */
+  readonly eosServer: EosServer;
   readonly engine: Engine;
   readonly memorializer: Memorializer;
+  /** Its side of multi-party executions, started, with its envelope state in the environment's folder. */
+  readonly flow: Party;
   /** This party as a session participant in `role`. */
   participant(role: PartyType): Participant;
 }
@@ -63,6 +77,7 @@ export interface Publishable {
 /** A running test environment; close it (or `await using` it) when done. */
 export interface TestEnvironment extends AsyncDisposable {
   readonly devnet: Devnet;
+  /** The first party's object store (with "shared" stores, every party's). */
   readonly eosServer: EosServer;
   readonly parties: Readonly<Record<string, TestParty>>;
   /** The party named `name`. */
@@ -90,24 +105,38 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     instant: true,
     genesis: { accounts: mnemonics.map((mnemonic) => ({ mnemonic, nhash: DEV_ACCOUNT_BALANCE })) },
   });
-  const dataDir = await mkdtemp(join(tmpdir(), "p8e-test-eos-"));
-  let eosServer: EosServer | undefined;
+  const dataDir = await mkdtemp(join(tmpdir(), "p8e-test-env-"));
+  const servers = new Map<string, EosServer>();
   const parties: Record<string, TestParty> = {};
   const cleanups: (() => unknown)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
-    await eosServer?.close();
+    for (const server of new Set(servers.values())) await server.close();
     await devnet.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
     await devnet.start();
-    eosServer = await startEosServer({
-      dataDir,
-      host: "127.0.0.1",
-      port: 0,
-      logger: options.logs === true ? createJsonLogger() : silentLogger,
-    });
+    const logger = options.logs === true ? createJsonLogger() : silentLogger;
+    const startStore = (name: string, nodeKey?: Uint8Array, trustedPeers?: readonly Uint8Array[]) =>
+      startEosServer({
+        dataDir: join(dataDir, "eos", name),
+        host: "127.0.0.1",
+        port: 0,
+        logger,
+        ...(nodeKey === undefined ? {} : { nodePrivateKey: nodeKey }),
+        ...(trustedPeers === undefined ? {} : { trustedPeers }),
+      });
+    if (options.stores === "per-party") {
+      const nodeKeys = options.parties.map(() => generateKeyPair());
+      for (const [index, name] of options.parties.entries()) {
+        const peers = nodeKeys.filter((_, i) => i !== index).map((k) => k.publicKey);
+        servers.set(name, await startStore(name, nodeKeys[index]!.privateKey, peers));
+      }
+    } else {
+      const shared = await startStore("shared");
+      for (const name of options.parties) servers.set(name, shared);
+    }
     const directory = mnemonics.map((mnemonic) => ({
       signing: keyPairFromMnemonic(mnemonic).publicKey,
       encryption: keyPairFromMnemonic(mnemonic, { path: ENCRYPTION_PATH }).publicKey,
@@ -116,6 +145,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
       const mnemonic = mnemonics[index]!;
       const signing = keyPairFromMnemonic(mnemonic);
       const encryption = keyPairFromMnemonic(mnemonic, { path: ENCRYPTION_PATH });
+      const eosServer = servers.get(name)!;
       const eos = createEosClient({ baseUrl: eosServer.url, keys: { encryption, signing } });
       cleanups.push(() => eos.close());
       const memorializer = await createMemorializer({ rpcUrl: devnet.url, mnemonic });
@@ -129,16 +159,34 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
         ...(options.sandbox === undefined ? {} : { sandbox: options.sandbox }),
       });
       cleanups.push(() => engine.close());
+      const store = createSqliteEnvelopeStore({ path: join(dataDir, "parties", name, "envelopes.sqlite") });
+      cleanups.push(() => store.close());
+      const policy = options.policies?.[name];
+      const flow = createParty({ engine, eos, memorializer, store, ...(policy === undefined ? {} : { policy }) });
+      cleanups.push(() => flow.close());
       parties[name] = {
         name,
         keys: { signing, encryption },
         address: memorializer.address,
         eos,
+        eosServer,
         engine,
         memorializer,
+        flow,
         participant: (role) => ({ role, signing: signing.publicKey, encryption: encryption.publicKey }),
       };
     }
+    // Every party is served by its store; with a store each, each also knows where the others are.
+    for (const party of Object.values(parties)) await party.eos.registerKey(party.keys.encryption.publicKey);
+    if (options.stores === "per-party") {
+      for (const party of Object.values(parties)) {
+        for (const other of Object.values(parties)) {
+          if (other === party) continue;
+          await party.eos.registerKey(other.keys.encryption.publicKey, { url: other.eosServer.url });
+        }
+      }
+    }
+    await Promise.all(Object.values(parties).map((p) => p.flow.start()));
   } catch (error) {
     await close();
     throw error;
@@ -153,7 +201,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
 
   return {
     devnet,
-    eosServer: eosServer!,
+    eosServer: servers.get(options.parties[0]!)!,
     parties,
     party,
     async publish(publishable, { by = options.parties[0]! } = {}) {

@@ -1,0 +1,615 @@
+// A party's side of multi-party execution (reference §4.4): the invoker mails the pre-execution
+// envelope as FRAGMENT_REQUEST through the object store; each counterparty checks it, asks the
+// application's policy, re-executes, signs, grants the invoker the chain writes it needs and
+// answers FRAGMENT_RESPONSE; the invoker merges an answer only if its contract bytes equal its own
+// and every signature in it verifies against an awaited party's key, then memorializes. Every
+// step is written to the envelope store before the mail that caused it is acknowledged.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { EosClient, ReceivedMail } from "@p8e/eos-client";
+import { authzGrantMsgs, type Memorializer } from "@p8e/memorializer";
+import {
+  type Envelope,
+  EnvelopeError_Type,
+  EnvelopeErrorSchema,
+  EnvelopeSchema,
+  MetadataAddress,
+} from "@p8e/spec-model";
+import type { Engine } from "../engine.js";
+import { EngineError } from "../errors.js";
+import type { ExecutionResult } from "../execution/execution-result.js";
+import { sameKey, uniqueKeys } from "../parties.js";
+import type { SessionOptions } from "../session/session-options.js";
+import { checkAnswer } from "./answers.js";
+import type { AnswerRecord, EnvelopeFilter, EnvelopeRecord, EnvelopeStore } from "./envelope-store.js";
+import { terminalStatuses } from "./envelope-store.js";
+import { EventChannel, KeyedQueue } from "./state-events.js";
+
+/** An envelope's state as the application sees it. */
+export interface EnvelopeState extends Omit<EnvelopeRecord, "input" | "result"> {
+  /** The scope's address. */
+  readonly scope: string;
+  /** The pre-execution envelope. */
+  readonly input: Envelope;
+  /** The executed envelope with the signatures gathered so far. */
+  readonly result: Envelope | undefined;
+}
+
+/** What a counterparty's policy is asked about. */
+export interface ApprovalRequest {
+  readonly executionUuid: string;
+  /** The contract's full name. */
+  readonly contract: string;
+  readonly scope: string;
+  /** The invoker's account address. */
+  readonly invoker: string;
+  /** The request: the pre-execution envelope, with the proposed inputs' hashes. */
+  readonly envelope: Envelope;
+}
+
+/** The policy's answer: approve now, keep for a later approve()/reject(), or reject with a reason. */
+export type ApprovalDecision = "approve" | "hold" | { readonly reject: string };
+
+/** Decides a counterparty's requests. */
+export type ApprovalPolicy = (request: ApprovalRequest) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** Options of createParty(). */
+export interface PartyOptions {
+  readonly engine: Engine;
+  /** The party's object-store client (the engine's), for its mailbox. */
+  readonly eos: EosClient;
+  /** The party's memorializer: it writes the invoker's envelopes and broadcasts a counterparty's grants. */
+  readonly memorializer: Memorializer;
+  readonly store: EnvelopeStore;
+  /** How requests are decided; "hold" (wait for approve() or reject()) unless told. */
+  readonly policy?: ApprovalPolicy;
+  /** How long a counterparty's authz grants to the invoker last; one hour unless told. */
+  readonly grantLifetimeMs?: number;
+  /** How often expiry and the chain are looked at for unfinished envelopes, in ms; 1000 unless told. */
+  readonly sweepIntervalMs?: number;
+  /** Reports failures of background work (mail handling, sweeps); they are retried. */
+  readonly onError?: (error: Error, context: string) => void;
+  readonly now?: () => Date;
+}
+
+/** A party in multi-party executions: its envelopes, its mailbox, its decisions. */
+export interface Party {
+  /** Resumes unfinished envelopes, subscribes to the mailbox and starts the sweeps; resolves once subscribed. */
+  start(): Promise<void>;
+  /**
+   * Packages and executes a session. Signed at once (one party): memorialized before this returns.
+   * Otherwise the request is mailed and the state is FRAGMENT; watch() follows it.
+   */
+  invoke(session: SessionOptions): Promise<EnvelopeState>;
+  /** Approves a request held in INBOX: re-execute, sign, grant, answer. */
+  approve(executionUuid: string): Promise<EnvelopeState>;
+  /** Rejects a request (counterparty) or ends one's own execution (invoker); mailed to the other parties. */
+  reject(executionUuid: string, message: string): Promise<EnvelopeState>;
+  /** Cancels one's own execution; only the invoker can. */
+  cancel(executionUuid: string, message?: string): Promise<EnvelopeState>;
+  get(executionUuid: string): Promise<EnvelopeState | undefined>;
+  list(filter?: EnvelopeFilter): Promise<EnvelopeState[]>;
+  /** The answers the invoker received for an execution: merged or refused, with the reason. */
+  answers(executionUuid: string): Promise<AnswerRecord[]>;
+  /** State changes from now on, of one execution or all, until `signal` aborts or the party closes. */
+  watch(options?: { readonly executionUuid?: string; readonly signal?: AbortSignal }): AsyncIterable<EnvelopeState>;
+  /** Stops the mailbox and the sweeps; the store stays open (its owner closes it). */
+  close(): Promise<void>;
+}
+
+const errorTypes = {
+  ttl: EnvelopeError_Type.TTL_TIMEOUT,
+  chain: EnvelopeError_Type.CC_INVOCATION,
+  contract: EnvelopeError_Type.CONTRACT_INVOCATION,
+  cancelled: EnvelopeError_Type.CONTRACT_CANCELLED,
+  rejected: EnvelopeError_Type.CONTRACT_REJECTED,
+  key: EnvelopeError_Type.PUBLIC_KEY_CHECK,
+} as const;
+
+function errorTypeName(type: EnvelopeError_Type): string {
+  return EnvelopeError_Type[type] ?? String(type);
+}
+
+/** Creates a party over an engine, its store client and memorializer, and an envelope store. */
+export function createParty(options: PartyOptions): Party {
+  const { engine, eos, memorializer, store } = options;
+  const now = options.now ?? (() => new Date());
+  const policy = options.policy ?? (() => "hold" as const);
+  const grantLifetimeMs = options.grantLifetimeMs ?? 60 * 60 * 1000;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 1000;
+  const report = options.onError ?? (() => undefined);
+  const events = new EventChannel<EnvelopeState>();
+  const queue = new KeyedQueue();
+  const abort = new AbortController();
+  let sweep: NodeJS.Timeout | undefined;
+  let started: Promise<void> | undefined;
+
+  const decode = (bytes: Uint8Array) => fromBinary(EnvelopeSchema, bytes);
+  const encode = (envelope: Envelope) => toBinary(EnvelopeSchema, envelope);
+
+  function stateOf(record: EnvelopeRecord): EnvelopeState {
+    return {
+      ...record,
+      scope: MetadataAddress.forScope(record.scopeUuid).toString(),
+      input: decode(record.input),
+      result: record.result === undefined ? undefined : decode(record.result),
+    };
+  }
+
+  /** Writes a new state (stamping the time it entered `status`) and tells the watchers. */
+  async function save(record: EnvelopeRecord, changes: Partial<EnvelopeRecord> = {}): Promise<EnvelopeRecord> {
+    const next = { ...record, ...changes };
+    const entered =
+      changes.status !== undefined && (changes.status !== record.status || record.times[changes.status] === undefined);
+    const saved: EnvelopeRecord = entered ? { ...next, times: { ...next.times, [next.status]: now() } } : next;
+    await store.put(saved);
+    events.publish(stateOf(saved));
+    return saved;
+  }
+
+  async function required(executionUuid: string): Promise<EnvelopeRecord> {
+    const record = await store.get(executionUuid);
+    if (record === undefined) throw new EngineError("not-found", `no envelope with execution ${executionUuid}`);
+    return record;
+  }
+
+  /** Everyone an envelope concerns besides this party: recitals and scope owners, by encryption key. */
+  function otherParties(envelope: Envelope): Uint8Array[] {
+    const keys = (envelope.contract?.recitals ?? []).flatMap((r) => {
+      const key = r.signer?.encryptionPublicKey?.publicKeyBytes;
+      return key === undefined || key.length === 0 ? [] : [key];
+    });
+    return uniqueKeys(keys, engine.keys.encryption);
+  }
+
+  async function mailError(
+    record: EnvelopeRecord,
+    type: EnvelopeError_Type,
+    message: string,
+    to: readonly Uint8Array[],
+  ) {
+    if (to.length === 0) return;
+    const error = create(EnvelopeErrorSchema, {
+      uuid: { value: crypto.randomUUID() },
+      type,
+      message,
+      readTime: timestampFromDate(now()),
+      envelope: decode(record.input),
+    });
+    await eos.sendMail(toBinary(EnvelopeErrorSchema, error), { type: "ERROR_RESPONSE", to });
+  }
+
+  /** Ends an envelope in ERROR and mails the error to `to`. */
+  async function fail(record: EnvelopeRecord, type: EnvelopeError_Type, message: string, to: readonly Uint8Array[]) {
+    const saved = await save(record, { status: "ERROR", error: { type: errorTypeName(type), message } });
+    await mailError(saved, type, message, to);
+    return saved;
+  }
+
+  // --- invoker ---------------------------------------------------------------------------------
+
+  async function memorialize(record: EnvelopeRecord): Promise<EnvelopeRecord> {
+    const envelope = decode(record.result!);
+    let current = record.status === "CHAINCODE" ? record : await save(record, { status: "CHAINCODE" });
+    await engine.storeEnvelope(envelope);
+    // The memorializer reads the chain first: a write that already landed is reported, not repeated.
+    const { outcomes } = await memorializer.memorialize([envelope]);
+    const outcome = outcomes[0]!;
+    if (outcome.status === "failed") {
+      return fail(
+        current,
+        errorTypes.chain,
+        `the chain refused the envelope: ${outcome.error?.message}`,
+        otherParties(envelope),
+      );
+    }
+    current = await save(current, { status: "COMPLETE", txHashes: [...current.txHashes, ...outcome.txHashes] });
+    return current;
+  }
+
+  async function afterExecution(record: EnvelopeRecord, result: ExecutionResult): Promise<EnvelopeRecord> {
+    const resultBytes = encode(result.envelope);
+    if (result.status === "failed") {
+      const saved = await save(record, {
+        result: resultBytes,
+        status: "ERROR",
+        error: {
+          type: errorTypeName(errorTypes.contract),
+          message: `${result.failure.function} failed: ${result.failure.reason}`,
+        },
+      });
+      return saved;
+    }
+    if (result.status === "signed") return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }));
+    const saved = await save(record, { result: resultBytes, status: "FRAGMENT" });
+    await sendRequest(saved);
+    return saved;
+  }
+
+  async function sendRequest(record: EnvelopeRecord): Promise<void> {
+    const input = decode(record.input);
+    await eos.sendMail(record.input, { type: "FRAGMENT_REQUEST", to: otherParties(input) });
+  }
+
+  async function onResponse(mail: ReceivedMail): Promise<void> {
+    let answer: Envelope;
+    try {
+      answer = decode(mail.plaintext);
+    } catch {
+      await mail.reject("FRAGMENT_RESPONSE is not an Envelope");
+      return;
+    }
+    const executionUuid = answer.executionUuid?.value ?? "";
+    await queue.run(executionUuid, async () => {
+      const record = executionUuid === "" ? undefined : await store.get(executionUuid);
+      const refuse = async (reason: string, signer?: string) => {
+        await store.addAnswer({ executionUuid, receivedAt: now(), signer, accepted: false, reason });
+      };
+      if (record === undefined || record.side !== "invoker") {
+        await refuse("no execution of ours has this UUID");
+      } else {
+        const verdict = checkAnswer(record, answer, mail.sender, engine.address.slice(0, 2));
+        if (!verdict.ok) {
+          await refuse(verdict.reason, verdict.signer);
+        } else if (record.status !== "FRAGMENT") {
+          await refuse(`the envelope is ${record.status}; answers are no longer taken`, verdict.signer);
+        } else if (verdict.added.length === 0) {
+          await refuse("already merged: the answer adds no signature", verdict.signer);
+        } else {
+          await store.addAnswer({
+            executionUuid,
+            receivedAt: now(),
+            signer: verdict.signer,
+            accepted: true,
+            reason: "merged",
+          });
+          const merged = await save(record, { result: encode(verdict.merged) });
+          if (verdict.missing.length === 0) await memorialize(await save(merged, { status: "SIGNED" }));
+        }
+      }
+      await mail.ack();
+    });
+  }
+
+  // --- counterparty ----------------------------------------------------------------------------
+
+  async function onRequest(mail: ReceivedMail): Promise<void> {
+    let input: Envelope;
+    try {
+      input = decode(mail.plaintext);
+    } catch {
+      await mail.reject("FRAGMENT_REQUEST is not an Envelope");
+      return;
+    }
+    const contract = input.contract;
+    const executionUuid = input.executionUuid?.value ?? "";
+    const invokerKey = contract?.invoker?.encryptionPublicKey?.publicKeyBytes;
+    if (
+      contract === undefined ||
+      executionUuid === "" ||
+      !input.ref?.sessionUuid?.value ||
+      !input.ref.scopeUuid?.value
+    ) {
+      await mail.reject("FRAGMENT_REQUEST lacks its contract, execution UUID or session");
+      return;
+    }
+    if (!sameKey(mail.sender, invokerKey)) {
+      await mail.reject("FRAGMENT_REQUEST was not sent by the contract's invoker");
+      return;
+    }
+    const ours = contract.recitals.some((r) =>
+      sameKey(r.signer?.signingPublicKey?.publicKeyBytes, engine.keys.signing),
+    );
+    if (!ours) {
+      await mail.reject("FRAGMENT_REQUEST names this party in no recital");
+      return;
+    }
+    await queue.run(executionUuid, async () => {
+      const existing = await store.get(executionUuid);
+      if (existing !== undefined) {
+        // A repeated request (the invoker restarted, or mail came twice): answer as before.
+        if (existing.side === "counterparty" && (existing.status === "OUTBOX" || existing.status === "COMPLETE")) {
+          await eos.sendMail(existing.result!, { type: "FRAGMENT_RESPONSE", to: [existing.invokerKey] });
+        } else if (existing.side === "counterparty" && existing.status === "ERROR" && existing.error !== undefined) {
+          const type =
+            EnvelopeError_Type[existing.error.type as keyof typeof EnvelopeError_Type] ?? errorTypes.contract;
+          await mailError(existing, type, existing.error.message, [existing.invokerKey]);
+        }
+        await mail.ack();
+        return;
+      }
+      let record: EnvelopeRecord = {
+        executionUuid,
+        side: "counterparty",
+        status: "INBOX",
+        scopeUuid: input.ref!.scopeUuid!.value,
+        sessionUuid: input.ref!.sessionUuid!.value,
+        contract: contract.definition?.resourceLocation?.classname ?? contract.definition?.name ?? "",
+        input: mail.plaintext,
+        result: undefined,
+        invokerKey: invokerKey!,
+        expiresAt: input.expirationTime === undefined ? undefined : timestampDate(input.expirationTime),
+        error: undefined,
+        times: {},
+        txHashes: [],
+      };
+      record = await save(record, { status: "INBOX" });
+      await mail.ack();
+      await decide(record);
+    });
+  }
+
+  async function decide(record: EnvelopeRecord): Promise<void> {
+    if (record.expiresAt !== undefined && record.expiresAt.getTime() <= now().getTime()) {
+      await fail(record, errorTypes.ttl, `the execution expired at ${record.expiresAt.toISOString()}`, [
+        record.invokerKey,
+      ]);
+      return;
+    }
+    const input = decode(record.input);
+    const decision = await policy({
+      executionUuid: record.executionUuid,
+      contract: record.contract,
+      scope: MetadataAddress.forScope(record.scopeUuid).toString(),
+      invoker: engine.addressOf(input.contract?.invoker?.signingPublicKey?.publicKeyBytes ?? new Uint8Array()),
+      envelope: input,
+    });
+    if (decision === "approve") await runApproval(record);
+    else if (decision !== "hold") await fail(record, errorTypes.rejected, decision.reject, [record.invokerKey]);
+  }
+
+  async function runApproval(record: EnvelopeRecord): Promise<EnvelopeRecord> {
+    let current = record;
+    if (current.status === "INBOX") {
+      let result: ExecutionResult;
+      try {
+        result = await engine.execute(decode(current.input));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return fail(current, errorTypes.contract, `the request cannot be executed: ${message}`, [current.invokerKey]);
+      }
+      if (result.status === "failed") {
+        return fail(current, errorTypes.contract, `${result.failure.function} failed: ${result.failure.reason}`, [
+          current.invokerKey,
+        ]);
+      }
+      current = await save(current, { status: "EXECUTED", result: encode(result.envelope) });
+    }
+    if (current.status === "EXECUTED") {
+      const envelope = decode(current.result!);
+      if (current.txHashes.length === 0) {
+        const grants = authzGrantMsgs(envelope, {
+          granter: memorializer.address,
+          expiration: new Date(now().getTime() + grantLifetimeMs),
+        });
+        const included = await memorializer.submit(grants);
+        current = await save(current, { txHashes: [included.hash] });
+      }
+      await eos.sendMail(current.result!, { type: "FRAGMENT_RESPONSE", to: [current.invokerKey] });
+      current = await save(current, { status: "OUTBOX" });
+    }
+    return current;
+  }
+
+  async function onError(mail: ReceivedMail): Promise<void> {
+    let error: ReturnType<typeof fromBinary<typeof EnvelopeErrorSchema>>;
+    try {
+      error = fromBinary(EnvelopeErrorSchema, mail.plaintext);
+    } catch {
+      await mail.reject("ERROR_RESPONSE is not an EnvelopeError");
+      return;
+    }
+    const executionUuid = error.envelope?.executionUuid?.value ?? "";
+    await queue.run(executionUuid, async () => {
+      const record = executionUuid === "" ? undefined : await store.get(executionUuid);
+      const fromParty = record !== undefined && otherParties(decode(record.input)).some((k) => sameKey(k, mail.sender));
+      if (record !== undefined && fromParty && !terminalStatuses.includes(record.status)) {
+        const message = `${error.message} (from ${engine.addressOf(mail.signer ?? mail.sender ?? new Uint8Array())})`;
+        await save(record, { status: "ERROR", error: { type: errorTypeName(error.type), message } });
+      }
+      await mail.ack();
+    });
+  }
+
+  // --- background ------------------------------------------------------------------------------
+
+  async function handle(mail: ReceivedMail): Promise<void> {
+    if (mail.type === "FRAGMENT_REQUEST") return onRequest(mail);
+    if (mail.type === "FRAGMENT_RESPONSE") return onResponse(mail);
+    if (mail.type === "ERROR_RESPONSE") return onError(mail);
+    await mail.reject(`unknown mail type ${JSON.stringify(mail.type)}`);
+  }
+
+  async function runMailbox(ready: () => void): Promise<void> {
+    for await (const mail of eos.subscribe({ signal: abort.signal, onReady: ready })) {
+      // One item at a time, retried a few times; an item that keeps failing stays unacked (it comes
+      // again after a reconnect) and never holds up the others.
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await handle(mail);
+          break;
+        } catch (error) {
+          report(
+            error instanceof Error ? error : new Error(String(error)),
+            `handling ${mail.type} ${mail.uuid} (attempt ${attempt})`,
+          );
+          if (abort.signal.aborted) return;
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      }
+    }
+  }
+
+  /** Picks up where a previous run stopped: every envelope not in a final state continues. */
+  async function resume(): Promise<void> {
+    for (const record of await store.list({
+      status: ["CREATED", "FRAGMENT", "INBOX", "EXECUTED", "SIGNED", "CHAINCODE"],
+    })) {
+      await queue
+        .run(record.executionUuid, async () => {
+          const current = (await store.get(record.executionUuid))!;
+          if (current.side === "invoker") {
+            if (current.status === "CREATED")
+              await afterExecution(current, await engine.execute(decode(current.input)));
+            else if (current.status === "FRAGMENT") await sendRequest(current);
+            else if (current.status === "SIGNED" || current.status === "CHAINCODE") await memorialize(current);
+          } else if (current.status === "INBOX") {
+            await decide(current);
+          } else if (current.status === "EXECUTED") {
+            await runApproval(current);
+          }
+        })
+        .catch((error: unknown) =>
+          report(error instanceof Error ? error : new Error(String(error)), `resuming ${record.executionUuid}`),
+        );
+    }
+  }
+
+  /** Expiry, and a counterparty's envelope completing when the invoker's write reaches the chain. */
+  async function sweepOnce(): Promise<void> {
+    const open = await store.list({ status: ["CREATED", "FRAGMENT", "INBOX", "EXECUTED", "OUTBOX"] });
+    for (const record of open) {
+      await queue.run(record.executionUuid, async () => {
+        const current = (await store.get(record.executionUuid))!;
+        if (terminalStatuses.includes(current.status)) return;
+        const expired = current.expiresAt !== undefined && current.expiresAt.getTime() <= now().getTime();
+        if (expired && current.status !== "OUTBOX") {
+          const to = current.side === "invoker" ? otherParties(decode(current.input)) : [current.invokerKey];
+          await fail(current, errorTypes.ttl, `the execution expired at ${current.expiresAt!.toISOString()}`, to);
+          return;
+        }
+        if (current.side === "counterparty" && current.status === "OUTBOX") {
+          const session = await memorializer.query.session(
+            MetadataAddress.forSession(current.scopeUuid, current.sessionUuid),
+          );
+          if (session !== undefined) await save(current, { status: "COMPLETE" });
+          else if (expired)
+            await save(current, {
+              status: "ERROR",
+              error: {
+                type: errorTypeName(errorTypes.ttl),
+                message: "the invoker did not write the envelope before it expired",
+              },
+            });
+        }
+      });
+    }
+  }
+
+  function scheduleSweep(): void {
+    sweep = setTimeout(() => {
+      void sweepOnce()
+        .catch((error: unknown) =>
+          report(error instanceof Error ? error : new Error(String(error)), "sweeping envelopes"),
+        )
+        .finally(() => {
+          if (!abort.signal.aborted) scheduleSweep();
+        });
+    }, sweepIntervalMs);
+    sweep.unref();
+  }
+
+  return {
+    start() {
+      started ??= (async () => {
+        await resume();
+        await new Promise<void>((resolve, reject) => {
+          runMailbox(resolve).catch((error: unknown) => {
+            report(error instanceof Error ? error : new Error(String(error)), "the mailbox subscription");
+            reject(error);
+          });
+        });
+        scheduleSweep();
+      })();
+      return started;
+    },
+
+    async invoke(session) {
+      const envelope = await engine.package(session);
+      const executionUuid = envelope.executionUuid!.value;
+      return queue.run(executionUuid, async () => {
+        let record: EnvelopeRecord = {
+          executionUuid,
+          side: "invoker",
+          status: "CREATED",
+          scopeUuid: envelope.ref!.scopeUuid!.value,
+          sessionUuid: envelope.ref!.sessionUuid!.value,
+          contract: envelope.contract?.definition?.resourceLocation?.classname ?? "",
+          input: encode(envelope),
+          result: undefined,
+          invokerKey: engine.keys.encryption,
+          expiresAt: envelope.expirationTime === undefined ? undefined : timestampDate(envelope.expirationTime),
+          error: undefined,
+          times: {},
+          txHashes: [],
+        };
+        record = await save(record, { status: "CREATED" });
+        return stateOf(await afterExecution(record, await engine.execute(envelope)));
+      });
+    },
+
+    async approve(executionUuid) {
+      return queue.run(executionUuid, async () => {
+        const record = await required(executionUuid);
+        if (record.side !== "counterparty" || record.status !== "INBOX") {
+          throw new EngineError(
+            "invalid-argument",
+            `execution ${executionUuid} is ${record.side} ${record.status}, not a request awaiting approval`,
+          );
+        }
+        return stateOf(await runApproval(record));
+      });
+    },
+
+    async reject(executionUuid, message) {
+      return queue.run(executionUuid, async () => {
+        const record = await required(executionUuid);
+        if (terminalStatuses.includes(record.status)) {
+          throw new EngineError("invalid-argument", `execution ${executionUuid} is already ${record.status}`);
+        }
+        const to = record.side === "invoker" ? otherParties(decode(record.input)) : [record.invokerKey];
+        return stateOf(await fail(record, errorTypes.rejected, message, to));
+      });
+    },
+
+    async cancel(executionUuid, message = "cancelled by the invoker") {
+      return queue.run(executionUuid, async () => {
+        const record = await required(executionUuid);
+        if (record.side !== "invoker")
+          throw new EngineError("invalid-argument", "only the invoker can cancel an execution");
+        if (terminalStatuses.includes(record.status) || record.status === "SIGNED" || record.status === "CHAINCODE") {
+          throw new EngineError(
+            "invalid-argument",
+            `execution ${executionUuid} is ${record.status}; it can no longer be cancelled`,
+          );
+        }
+        return stateOf(await fail(record, errorTypes.cancelled, message, otherParties(decode(record.input))));
+      });
+    },
+
+    async get(executionUuid) {
+      const record = await store.get(executionUuid);
+      return record === undefined ? undefined : stateOf(record);
+    },
+
+    async list(filter) {
+      return (await store.list(filter)).map(stateOf);
+    },
+
+    answers(executionUuid) {
+      return store.answers(executionUuid);
+    },
+
+    watch(watchOptions = {}) {
+      const { executionUuid, signal } = watchOptions;
+      const signals = signal === undefined ? abort.signal : AbortSignal.any([signal, abort.signal]);
+      return events.subscribe((state) => executionUuid === undefined || state.executionUuid === executionUuid, signals);
+    },
+
+    async close() {
+      abort.abort();
+      if (sweep !== undefined) clearTimeout(sweep);
+      events.close();
+    },
+  };
+}

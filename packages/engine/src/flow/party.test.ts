@@ -10,12 +10,17 @@ import type { EnvelopeState } from "./party.js";
 
 let env: TestEnvironment;
 let deal: PublishedContract;
+let holdAll = false;
+let rejectAll = false;
 
 beforeAll(async () => {
   env = await createTestEnvironment({
     parties: ["originator", "servicer"],
     stores: "per-party",
-    policies: { servicer: (request) => (request.contract.endsWith("DealContract") ? "approve" : "hold") },
+    // The servicer approves, unless a test makes it hold requests (for a decision by hand) or reject them.
+    policies: {
+      servicer: () => (holdAll ? "hold" : rejectAll ? { reject: "not at that rate" } : "approve"),
+    },
   });
   deal = await env.publish({
     contract: DealContract,
@@ -76,5 +81,98 @@ describe("Party (two parties, a store each)", { timeout: 60_000 }, () => {
       [originator.address, env.party("servicer").address].sort(),
     );
     expect((await originator.engine.verify(done.scope)).verified).toBe(true);
+  });
+});
+
+function proposal(value: string, extra: { expiresAt?: Date } = {}) {
+  return {
+    spec: deal.specHash,
+    scopeSpecUuid: dealScopeSpecUuid,
+    participants: participants(),
+    inputs: { deal: input(StringValueSchema, { value }) },
+    ...extra,
+  };
+}
+
+async function withPolicy<T>(policy: "hold" | "reject", body: () => Promise<T>): Promise<T> {
+  if (policy === "hold") holdAll = true;
+  else rejectAll = true;
+  try {
+    return await body();
+  } finally {
+    holdAll = false;
+    rejectAll = false;
+  }
+}
+
+describe("Party refusals and endings", { timeout: 60_000 }, () => {
+  it("ends in CONTRACT_REJECTED when the servicer's policy rejects, on both sides", async () => {
+    const originator = env.party("originator");
+    const state = await withPolicy("reject", async () => {
+      const invoked = await originator.flow.invoke(proposal("200 at 9%"));
+      await until("servicer", invoked.executionUuid, ["ERROR"]);
+      return invoked;
+    });
+    const ended = await until("originator", state.executionUuid, ["ERROR"]);
+    expect(ended.error?.type).toBe("CONTRACT_REJECTED");
+    expect(ended.error?.message).toContain("not at that rate");
+    expect((await env.party("servicer").flow.get(state.executionUuid))?.error?.type).toBe("CONTRACT_REJECTED");
+  });
+
+  it("expires an execution not complete in time, on both sides, and refuses a late approval", async () => {
+    const originator = env.party("originator");
+    const servicer = env.party("servicer");
+    const state = await withPolicy("hold", async () => {
+      const invoked = await originator.flow.invoke(proposal("300 at 1%", { expiresAt: new Date(Date.now() + 1500) }));
+      await until("servicer", invoked.executionUuid, ["INBOX"]);
+      return invoked;
+    });
+    const ended = await until("originator", state.executionUuid, ["ERROR"]);
+    expect(ended.error?.type).toBe("TTL_TIMEOUT");
+    expect((await until("servicer", state.executionUuid, ["ERROR"])).error?.type).toBe("TTL_TIMEOUT");
+    await expect(servicer.flow.approve(state.executionUuid)).rejects.toThrow("not a request awaiting approval");
+  });
+
+  it("lets the invoker cancel; the servicer learns of it and cannot approve after", async () => {
+    const originator = env.party("originator");
+    const servicer = env.party("servicer");
+    const state = await withPolicy("hold", async () => {
+      const invoked = await originator.flow.invoke(proposal("400 at 2%"));
+      await until("servicer", invoked.executionUuid, ["INBOX"]);
+      return invoked;
+    });
+    await expect(servicer.flow.cancel(state.executionUuid)).rejects.toThrow("only the invoker can cancel");
+    const cancelled = await originator.flow.cancel(state.executionUuid, "changed my mind");
+    expect(cancelled.error).toEqual({ type: "CONTRACT_CANCELLED", message: "changed my mind" });
+    const told = await until("servicer", state.executionUuid, ["ERROR"]);
+    expect(told.error?.type).toBe("CONTRACT_CANCELLED");
+    await expect(servicer.flow.approve(state.executionUuid)).rejects.toThrow("not a request awaiting approval");
+  });
+
+  it("approves by hand a request the policy held", async () => {
+    const originator = env.party("originator");
+    const servicer = env.party("servicer");
+    const state = await withPolicy("hold", async () => {
+      const invoked = await originator.flow.invoke(proposal("500 at 3%"));
+      await until("servicer", invoked.executionUuid, ["INBOX"]);
+      return invoked;
+    });
+    const watched: string[] = [];
+    const controller = new AbortController();
+    const watching = (async () => {
+      for await (const change of originator.flow.watch({
+        executionUuid: state.executionUuid,
+        signal: controller.signal,
+      })) {
+        watched.push(change.status);
+        if (change.status === "COMPLETE") controller.abort();
+      }
+    })();
+    expect((await servicer.flow.list({ status: "INBOX" })).map((s) => s.executionUuid)).toContain(state.executionUuid);
+    await servicer.flow.approve(state.executionUuid);
+    await until("originator", state.executionUuid, ["COMPLETE"]);
+    await watching;
+    // The merge is written first (still FRAGMENT), then each later status.
+    expect(watched).toEqual(["FRAGMENT", "SIGNED", "CHAINCODE", "COMPLETE"]);
   });
 });

@@ -7,6 +7,7 @@
 
 export {
   createTestEnvironment,
+  ENCRYPTION_PATH,
   type Publishable,
   type PublishedContract,
   type TestEnvironment,

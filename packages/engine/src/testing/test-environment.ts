@@ -51,6 +51,8 @@ export interface TestParty {
   readonly keys: { readonly signing: KeyPair; readonly encryption: KeyPair };
   /** Its chain account. */
   readonly address: string;
+  /** The mnemonic its keys come from (generated for this environment): to run the party elsewhere, e.g. in a child process. */
+  readonly mnemonic: string;
   readonly eos: EosClient;
   /** The object store this party uses. */
   readonly eosServer: EosServer;
@@ -168,6 +170,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
         name,
         keys: { signing, encryption },
         address: memorializer.address,
+        mnemonic,
         eos,
         eosServer,
         engine,
@@ -246,6 +249,6 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
 }
 
 /** Where a test party's encryption key is derived from its mnemonic (its signing key is at m/44'/1'/0'/0/0). */
-const ENCRYPTION_PATH = "m/44'/1'/0'/0/1";
+export const ENCRYPTION_PATH = "m/44'/1'/0'/0/1";
 
 export { PartyType };

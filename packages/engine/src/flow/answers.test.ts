@@ -89,7 +89,7 @@ describe("Party answers", { timeout: 60_000 }, () => {
     // A signature that does not verify.
     const forged = await servicerAnswer(state);
     const bad = Buffer.from(forged.signatures[0]!.signature, "base64");
-    bad[bad.length - 2] ^= 0xff;
+    bad[bad.length - 2] = (bad[bad.length - 2] ?? 0) ^ 0xff;
     forged.signatures[0]!.signature = bad.toString("base64");
     await sendAnswer("servicer", toBinary(EnvelopeSchema, forged));
 

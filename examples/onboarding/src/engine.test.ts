@@ -1,11 +1,14 @@
-// Onboarding's single-invoker steps on the engine: what each party may run on its own, and what
-// the engine refuses. Completing a step needs the other party's signature (the multi-party flow).
+// Onboarding on the engine: its single-invoker steps (what each party may run on its own, and
+// what the engine refuses), then the whole onboarding across two parties, each with its own
+// object store, through the multi-party flow.
 import { PartyType } from "@p8e/contract-annotations";
+import type { EnvelopeState, Party } from "@p8e/engine";
 import { input, isEngineError } from "@p8e/engine";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "@p8e/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleOnboarding } from "./bundle.js";
 import {
+  BoardingSchema,
   FundingSchema,
   LoanApplicationSchema,
   OnboardingContract,
@@ -18,7 +21,11 @@ let onboarding: PublishedContract;
 const scopeSpecUuid = "e6d091d6-4df0-449a-95c1-e35ce30a4509";
 
 beforeAll(async () => {
-  env = await createTestEnvironment({ parties: ["originator", "servicer"] });
+  env = await createTestEnvironment({
+    parties: ["originator", "servicer"],
+    stores: "per-party",
+    policies: { originator: () => "approve", servicer: () => "approve" },
+  });
   onboarding = await env.publish({
     contract: OnboardingContract,
     bundle: await bundleOnboarding(),
@@ -128,5 +135,64 @@ describe("OnboardingContract on the engine", { timeout: 60_000 }, () => {
       result: "SKIP",
       reason: "input application is missing",
     });
+  });
+});
+
+async function completed(flow: Party, state: EnvelopeState): Promise<EnvelopeState> {
+  const deadline = Date.now() + 20_000;
+  let current = state;
+  while (current.status !== "COMPLETE" && current.status !== "ERROR" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    current = (await flow.get(state.executionUuid))!;
+  }
+  expect(current.error).toBeUndefined();
+  expect(current.status).toBe("COMPLETE");
+  return current;
+}
+
+describe("OnboardingContract across two parties", { timeout: 90_000 }, () => {
+  it("applies, accepts servicing and boards, each step signed by both, and the scope verifies", async () => {
+    const originator = env.party("originator");
+    const servicer = env.party("servicer");
+    const applied = await completed(
+      originator.flow,
+      await originator.flow.invoke({
+        spec: onboarding.specHash,
+        scopeSpecUuid,
+        participants: participants(),
+        inputs: { application },
+      }),
+    );
+    const serviced = await completed(
+      servicer.flow,
+      await servicer.flow.invoke({
+        spec: onboarding.specHash,
+        scope: applied.scope,
+        participants: participants(),
+        inputs: {
+          terms: input(ServicingTermsSchema, { loanId: "loan-1", servicerName: "Servicing Co", feeBasisPoints: 25 }),
+        },
+      }),
+    );
+    expect(serviced.scope).toBe(applied.scope);
+    const boarded = await completed(
+      originator.flow,
+      await originator.flow.invoke({
+        spec: onboarding.specHash,
+        scope: applied.scope,
+        participants: participants(),
+        inputs: { funding: input(FundingSchema, { loanId: "loan-1", amountMinor: 250_000n }) },
+      }),
+    );
+    const records = await servicer.engine.hydrate(boarded.scope, { schemas: [BoardingSchema] });
+    expect(records.get("boarding", BoardingSchema)).toMatchObject({
+      loanId: "loan-1",
+      servicerName: "Servicing Co",
+      fundedMinor: 250_000n,
+      currency: "USD",
+      feeBasisPoints: 25,
+    });
+    const report = await servicer.engine.verify(boarded.scope);
+    expect(report.verified).toBe(true);
   });
 });

@@ -191,7 +191,14 @@ function checkTheCheck(dir, packages, current) {
   writeFileSync(join(leak, "package.json"), '{"name":"leak","private":true}\n');
   const tarball = join(scratch, "workspace.tgz");
   mustRun("packing the workspace-range control", "tar", ["czf", tarball, "-C", join(scratch, "workspace"), "package"]);
-  const install = run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: leak });
+  // --loglevel error: under `npm --silent test` the inherited loglevel would hide npm's reason.
+  const install = run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "error", tarball],
+    {
+      cwd: leak,
+    },
+  );
   if (install.status === 0 || !/workspace:|EUNSUPPORTEDPROTOCOL/.test(install.output)) {
     unnoticed.push(`npm did not refuse a package with a workspace: range:\n${install.output}`);
   }

@@ -1,14 +1,19 @@
 // Hello-world-shaped executions per second end to end — package (input stored in the object store),
-// execute in the sandbox (input read back, output stored, contract signed, signed envelope stored),
+// execute in the sandbox (output stored, contract signed, signed envelope stored),
 // memorialize into the devnet in instant mode — against a floor that does the same object-store,
 // crypto and chain work directly, without the engine and its sandbox. Floor and engine rounds are
 // interleaved after a warm-up and their medians compared, because absolute times on a shared
 // machine are noisy. Also: the sandbox's own cost per execution (a fresh QuickJS context holding the
 // runtime and the bundle, the call, the copy back), measured alone.
 //
-//   pnpm --filter @p8e/engine bench [-- --executions 40 --rounds 5 --concurrency 4]
+//   pnpm --filter @p8e/engine bench [-- --executions 40 --rounds 5 --concurrency 4 --two-party 50]
 //
-// The last line is a JSON object {"executions_s": …, "floor_executions_s": …, "floor_ratio": …, "sandbox_overhead_ms": …}.
+// Then two parties, each with its own object store replicating to the other: the time from the
+// invoker's execute through the counterparty's approval (re-execution, grants, answer) and the
+// merge to the envelope memorialized, one execution at a time.
+//
+// The last line is a JSON object {"executions_s": …, "floor_executions_s": …, "floor_ratio": …,
+// "sandbox_overhead_ms": …, "two_party_p50_ms": …, "two_party_p99_ms": …}.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -26,8 +31,9 @@ import {
   toCanonicalBinary,
 } from "@p8e/spec-model";
 import { SandboxCallSchema } from "@p8e/spec-model/engine";
-import { input } from "../src/index.js";
-import { greetingEntry } from "../src/testdata/entries.js";
+import { type EnvelopeState, input } from "../src/index.js";
+import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../src/testdata/deal-contracts.js";
+import { dealEntry, greetingEntry } from "../src/testdata/entries.js";
 import {
   GreetingContract,
   GreetingScopeSpecification,
@@ -41,14 +47,72 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     concurrency: { type: "string", default: "4" },
     "sandbox-runs": { type: "string", default: "50" },
+    "two-party": { type: "string", default: "50" },
   },
 });
 const executions = Number(values.executions);
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const sandboxRuns = Number(values["sandbox-runs"]);
+const twoPartyRuns = Number(values["two-party"]);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+/** Milliseconds from each invoke to its envelope memorialized, two parties with a store each. */
+async function twoPartyLatencies(runs: number): Promise<number[]> {
+  const pair = await createTestEnvironment({
+    parties: ["originator", "servicer"],
+    stores: "per-party",
+    policies: { servicer: () => "approve" },
+  });
+  try {
+    const { specHash } = await pair.publish({
+      contract: DealContract,
+      bundle: await bundleContract(dealEntry),
+      scopeSpecifications: [DealScopeSpecification],
+    });
+    const originator = pair.party("originator");
+    const participants = [
+      originator.participant(PartyType.ORIGINATOR),
+      pair.party("servicer").participant(PartyType.SERVICER),
+    ];
+    const latencies: number[] = [];
+    for (let i = 0; i < runs + 3; i++) {
+      const controller = new AbortController();
+      const completed = new Map<string, EnvelopeState>();
+      let wanted: string | undefined;
+      let done: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      const watching = (async () => {
+        for await (const state of originator.flow.watch({ signal: controller.signal })) {
+          if (state.status === "COMPLETE" || state.status === "ERROR") completed.set(state.executionUuid, state);
+          if (wanted !== undefined && completed.has(wanted)) done();
+        }
+      })();
+      const started = performance.now();
+      const state = await originator.flow.invoke({
+        spec: specHash,
+        scopeSpecUuid: dealScopeSpecUuid,
+        participants,
+        inputs: { deal: input(StringValueSchema, { value: `deal ${i}` }) },
+      });
+      wanted = state.executionUuid;
+      if (completed.has(wanted)) done();
+      await finished;
+      const elapsed = performance.now() - started;
+      controller.abort();
+      await watching;
+      const end = completed.get(wanted)!;
+      if (end.status !== "COMPLETE") throw new Error(`two-party execution ${i}: ${end.error?.message}`);
+      if (i >= 3) latencies.push(elapsed); // the first few warm the path up
+    }
+    return latencies;
+  } finally {
+    await pair.close();
+  }
+}
 
 async function inParallel(count: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -74,16 +138,12 @@ async function engineExecution(owner: TestParty, specHash: string, i: number): P
   if (outcomes[0]?.status !== "memorialized") throw new Error(`execution ${i}: ${outcomes[0]?.error?.message}`);
 }
 
-/** The same work done directly: the input stored and read back, the output computed and stored, the contract signed, the envelope stored and memorialized. */
+/** The same work done directly: the input stored, the output computed and stored, the contract signed, the envelope stored and memorialized. */
 async function floorExecution(owner: TestParty, spec: ContractSpec, specHash: string, i: number): Promise<void> {
   const keys = owner.keys;
   const name = toBinary(StringValueSchema, create(StringValueSchema, { value: `floor ${i}` }));
   await owner.eos.put(name, { audience: [] });
-  const read = await owner.eos.get(sha256(name));
-  const greeting = toBinary(
-    StringValueSchema,
-    create(StringValueSchema, { value: `hello, ${new TextDecoder().decode(read.subarray(2))}` }),
-  );
+  const greeting = toBinary(StringValueSchema, create(StringValueSchema, { value: `hello, floor ${i}` }));
   await owner.eos.put(greeting, { audience: [] });
   const fn = spec.functionSpecs[0]!;
   const startTime = timestampFromDate(new Date());
@@ -189,6 +249,8 @@ try {
     if (run.result?.outcomes[0]?.passed !== true) throw new Error("the sandbox run failed");
   }
 
+  const latencies = await twoPartyLatencies(twoPartyRuns);
+
   const executionsPerSecond = median(engineRates);
   const floorPerSecond = median(floorRates);
   const summary = {
@@ -196,6 +258,8 @@ try {
     floor_executions_s: Number(floorPerSecond.toFixed(2)),
     floor_ratio: Number((executionsPerSecond / floorPerSecond).toFixed(3)),
     sandbox_overhead_ms: Number(median(times).toFixed(2)),
+    two_party_p50_ms: Number(percentile(latencies, 50).toFixed(1)),
+    two_party_p99_ms: Number(percentile(latencies, 99).toFixed(1)),
   };
   console.log(
     `executions          ${summary.executions_s}/s (median of ${rounds} rounds of ${executions}, ${concurrency} at a time)`,
@@ -205,6 +269,9 @@ try {
   );
   console.log(`floor_ratio         ${summary.floor_ratio}`);
   console.log(`sandbox_overhead    ${summary.sandbox_overhead_ms} ms per execution (median of ${sandboxRuns})`);
+  console.log(
+    `two_party           p50 ${summary.two_party_p50_ms} ms, p99 ${summary.two_party_p99_ms} ms (${twoPartyRuns} executions, invoke → approved → merged → memorialized, a store each)`,
+  );
   console.log(JSON.stringify(summary));
 } finally {
   await env.close();

@@ -6,10 +6,11 @@ import type { EosClient } from "@p8e/eos-client";
 import type { KeyPair } from "@p8e/hashing-crypto";
 import type { ChainQueries } from "@p8e/memorializer";
 import type { ContractSpec, Envelope } from "@p8e/spec-model";
+import { ByteBoundedCache } from "./contracts/byte-bounded-cache.js";
 import { ContractStore, type StoredContract } from "./contracts/contract-store.js";
 import type { EngineContext } from "./engine-context.js";
 import { EngineError } from "./errors.js";
-import { executeEnvelope, storeEnvelope } from "./execution/execute.js";
+import { type ExecuteOptions, executeEnvelope, storeEnvelope } from "./execution/execute.js";
 import type { ExecutionResult } from "./execution/execution-result.js";
 import { PartyDirectory, type PartyKeys, uniqueKeys } from "./parties.js";
 import { type ContractSandbox, createSandbox, type SandboxOptions } from "./sandbox/sandbox.js";
@@ -65,7 +66,7 @@ export interface Engine {
   /** Packages a session into the pre-execution envelope, storing its inputs for the audience. */
   package(session: SessionOptions): Promise<Envelope>;
   /** Executes an envelope: runs the contract in the sandbox, stores the outputs, signs. */
-  execute(envelope: Envelope): Promise<ExecutionResult>;
+  execute(envelope: Envelope, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** Packages and executes a session. */
   run(session: SessionOptions): Promise<ExecutionResult>;
   /** Stores a signed envelope (e.g. one completed by others' signatures); answers its hash. */
@@ -107,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     addressPrefix,
     now: options.now ?? (() => new Date()),
     checkedSpecs: new Set(),
+    objects: new ByteBoundedCache(Math.floor(cacheBytes / 4)),
   };
 
   const engine: Engine = {
@@ -122,8 +124,8 @@ export function createEngine(options: EngineOptions): Engine {
     async package(session) {
       return (await packageSession(ctx, session)).envelope;
     },
-    execute(envelope) {
-      return executeEnvelope(ctx, envelope);
+    execute(envelope, executeOptions) {
+      return executeEnvelope(ctx, envelope, "execute", executeOptions);
     },
     async run(session) {
       return executeEnvelope(ctx, (await packageSession(ctx, session)).envelope);

@@ -8,6 +8,7 @@
 export type { StoredContract } from "./contracts/contract-store.js";
 export { createEngine, type Engine, type EngineOptions } from "./engine.js";
 export { EngineError, type EngineErrorCode, isEngineError } from "./errors.js";
+export type { ExecuteOptions } from "./execution/execute.js";
 export type { ExecutionFailure, ExecutionResult, FunctionOutcome } from "./execution/execution-result.js";
 export type {
   AnswerRecord,

@@ -289,6 +289,7 @@ interface Settings {
 
 class CosmosMemorializer implements Memorializer {
   readonly registry: Registry = createRegistry();
+  readonly #recordSpecCache = new Map<string, readonly RecordSpecification[]>();
   readonly query: ChainQueries;
   readonly #comet: CometClient;
   readonly #wallet: OfflineDirectSigner;
@@ -417,17 +418,19 @@ class CosmosMemorializer implements Memorializer {
     }
     const scopes = new Map<string, ScopeState>();
     const recordSpecs = new Map<string, readonly RecordSpecification[]>();
-    await inParallel([...scopeIds], queryConcurrency, async ([key, id]) => {
-      const view = await this.query.scope(id);
-      scopes.set(key, {
-        scope: view?.scope ?? null,
-        sessions: new Set((view?.sessions ?? []).map((s) => MetadataAddress.fromBytes(s.sessionId).toString())),
-        records: new Map((view?.records ?? []).map((r) => [normalizeRecordName(r.name), r])),
-      });
-    });
-    await inParallel([...specIds], queryConcurrency, async ([key, id]) => {
-      recordSpecs.set(key, (await this.query.contractSpecification(id))?.recordSpecifications ?? []);
-    });
+    await Promise.all([
+      inParallel([...scopeIds], queryConcurrency, async ([key, id]) => {
+        const view = await this.query.scope(id);
+        scopes.set(key, {
+          scope: view?.scope ?? null,
+          sessions: new Set((view?.sessions ?? []).map((s) => MetadataAddress.fromBytes(s.sessionId).toString())),
+          records: new Map((view?.records ?? []).map((r) => [normalizeRecordName(r.name), r])),
+        });
+      }),
+      inParallel([...specIds], queryConcurrency, async ([key, id]) => {
+        recordSpecs.set(key, await this.#recordSpecifications(id));
+      }),
+    ]);
 
     const planned: PlannedEnvelope[] = [];
     envelopes.forEach((envelope, index) => {
@@ -473,6 +476,23 @@ class CosmosMemorializer implements Memorializer {
     const transactions: IncludedTx[] = [];
     await this.#sendPlanned(planned, outcomes, transactions);
     return { outcomes: outcomes.map(freeze), transactions };
+  }
+
+  /**
+   * The record specifications of a contract specification. Once the chain has them they are kept:
+   * a contract specification's id is the hash of its spec, so its record specifications do not
+   * change under it. An empty answer is asked again next time.
+   */
+  async #recordSpecifications(id: MetadataAddress): Promise<readonly RecordSpecification[]> {
+    const key = id.toString();
+    const known = this.#recordSpecCache.get(key);
+    if (known !== undefined) return known;
+    const found = (await this.query.contractSpecification(id))?.recordSpecifications ?? [];
+    if (found.length > 0) {
+      if (this.#recordSpecCache.size >= 256) this.#recordSpecCache.delete(this.#recordSpecCache.keys().next().value!);
+      this.#recordSpecCache.set(key, found);
+    }
+    return found;
   }
 
   /** Packs envelopes into transactions of at most batchSize Msgs and sends them, isolating failures. */

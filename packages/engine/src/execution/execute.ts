@@ -137,8 +137,15 @@ async function fetchObjects(ctx: EngineContext, hashes: Iterable<string>, owner:
   const out = new Map<string, Uint8Array>();
   await Promise.all(
     [...new Set(hashes)].map(async (hash) => {
+      const known = ctx.objects.get(hash);
+      if (known !== undefined) {
+        out.set(hash, known);
+        return;
+      }
       try {
-        out.set(hash, await ctx.eos.get(base64ToBytes(hash), owner === undefined ? {} : { owner }));
+        const bytes = await ctx.eos.get(base64ToBytes(hash), owner === undefined ? {} : { owner });
+        ctx.objects.set(hash, bytes, bytes.length);
+        out.set(hash, bytes);
       } catch (cause) {
         throw storeError(`loading input ${hash}`, cause);
       }
@@ -210,6 +217,15 @@ function audienceOf(ctx: EngineContext, envelope: Envelope, contract: Contract):
   return uniqueKeys(keys, ctx.encryption);
 }
 
+/** Options of an execution. */
+export interface ExecuteOptions {
+  /**
+   * Store the outputs for the audience (the default). A counterparty re-executing a request may
+   * leave it out: the invoker stored the same bytes, under the same hashes, for the same audience.
+   */
+  readonly storeOutputs?: boolean;
+}
+
 /**
  * Executes an envelope. In "replay" mode nothing is stored or signed: the outputs' hashes are
  * recomputed, as verify() needs.
@@ -220,6 +236,7 @@ export async function executeEnvelope(
   ctx: EngineContext,
   input: Envelope,
   mode: ExecuteMode = "execute",
+  options: ExecuteOptions = {},
 ): Promise<ExecutionResult> {
   const envelope = clone(EnvelopeSchema, input);
   const contract = checkEnvelope(envelope, ctx.now(), mode);
@@ -295,7 +312,7 @@ export async function executeEnvelope(
       continue;
     }
     const hash = bytesToBase64(sha256(ran.output));
-    if (mode === "execute") {
+    if (mode === "execute" && options.storeOutputs !== false) {
       try {
         await ctx.eos.put(ran.output, { audience });
       } catch (cause) {

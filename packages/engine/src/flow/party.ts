@@ -191,9 +191,9 @@ export function createParty(options: PartyOptions): Party {
   async function memorialize(record: EnvelopeRecord): Promise<EnvelopeRecord> {
     const envelope = decode(record.result!);
     let current = record.status === "CHAINCODE" ? record : await save(record, { status: "CHAINCODE" });
-    await engine.storeEnvelope(envelope);
-    // The memorializer reads the chain first: a write that already landed is reported, not repeated.
-    const { outcomes } = await memorializer.memorialize([envelope]);
+    // The memorializer reads the chain first: a write that already landed is reported, not
+    // repeated. The signed envelope is stored meanwhile; both must succeed before COMPLETE.
+    const [{ outcomes }] = await Promise.all([memorializer.memorialize([envelope]), engine.storeEnvelope(envelope)]);
     const outcome = outcomes[0]!;
     if (outcome.status === "failed") {
       return fail(
@@ -363,7 +363,8 @@ export function createParty(options: PartyOptions): Party {
     if (current.status === "INBOX") {
       let result: ExecutionResult;
       try {
-        result = await engine.execute(decode(current.input));
+        // The invoker stored the outputs, under the same hashes, for every party already.
+        result = await engine.execute(decode(current.input), { storeOutputs: false });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return fail(current, errorTypes.contract, `the request cannot be executed: ${message}`, [current.invokerKey]);

@@ -287,7 +287,12 @@ export async function packageSession(ctx: EngineContext, options: SessionOptions
 
   // Store what the audience needs to execute: the proposed inputs, and existing records re-shared.
   try {
-    await Promise.all([...inputs.values()].map((value) => ctx.eos.put(value.bytes, { audience })));
+    await Promise.all(
+      [...inputs.values()].map(async (value) => {
+        await ctx.eos.put(value.bytes, { audience });
+        ctx.objects.set(bytesToBase64(sha256(value.bytes)), value.bytes, value.bytes.length);
+      }),
+    );
     const reshared = new Set<string>();
     for (const record of contractInputs) {
       const hash = record.dataLocation?.ref?.hash;

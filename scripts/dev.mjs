@@ -11,9 +11,9 @@
 // devDependency `node`, whose binary lands in node_modules/.bin, so every script that pnpm runs
 // uses it even when the machine's own Node.js is older. This file itself must run on Node 18+.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -149,15 +149,28 @@ function test(ci) {
   process.exit(failed === 0 ? 0 : 1);
 }
 
+// Boots one party's environment on its embedded defaults (data in .p8e/ at the repository root, which
+// ignores itself), runs hello-world once and prints its scope; runs until Ctrl-C. P8E_* variables
+// and node-env's flags (`npm start -- --help`) change that.
 function start(args) {
   install();
   const app = join(root, "apps", "node-env");
-  if (!existsSync(join(app, "package.json"))) {
-    console.log("apps/node-env is not built yet; `npm test` runs what exists today.");
-    console.log(`Packages present: ${readdirSync(join(root, "packages")).join(", ")}`);
-    return;
-  }
-  process.exit(pnpm(["--filter", "@p8e/node-env", "start", ...args]));
+  if (!existsSync(join(app, "package.json"))) fail("apps/node-env is missing from this checkout");
+  const passed = args[0] === "--" ? args.slice(1) : args;
+  const wanted = passed.includes("--help") ? passed : ["--hello-world", ...passed];
+  // Node.js 24 itself (the root devDependency `node`), not its shell wrapper, so signals reach it.
+  const node = join(root, "node_modules", "node", "bin", process.platform === "win32" ? "node.exe" : "node");
+  const main = ["--conditions", "@p8e/source", "--import", "tsx", "src/main.ts"];
+  const child = spawn(existsSync(node) ? node : process.execPath, [...main, ...wanted], {
+    cwd: app,
+    stdio: "inherit",
+    env: { P8E_DATA_DIR: join(root, ".p8e"), ...process.env },
+  });
+  // Ctrl-C reaches every process of the terminal's group, node-env included: wait for it to stop.
+  // A SIGTERM sent to this process alone is passed on.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));
 }
 
 const [command, ...rest] = process.argv.slice(2);

@@ -1,0 +1,33 @@
+/**
+ * One party's P8e environment in one process: the object store, the devnet or a Provenance node,
+ * the memorializer, the engine, the example contracts, and the application API with health and
+ * Prometheus metrics on one port.
+ * @module
+ */
+
+export {
+  CONFIG_FILE_VARIABLE,
+  CONFIG_VARIABLES,
+  DEV_PASSPHRASE,
+  keystorePassphrase,
+  loadNodeEnvConfig,
+  type NodeEnvConfig,
+  nodeEnvConfigSchema,
+} from "./config.js";
+export { isNodeEnvError, NodeEnvError, type NodeEnvErrorCode } from "./errors.js";
+export { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
+export { describeHelloWorld, HELLO_WORLD_SCOPE_SPEC_UUID, type HelloWorldRun, runHelloWorld } from "./hello-world.js";
+export {
+  createKeystore,
+  type KeyFileInfo,
+  type KeyNetwork,
+  type Keystore,
+  openKeyFile,
+  type PartyKeyPairs,
+  partyKeyPaths,
+  partyKeysFromMnemonic,
+  sealKeyFile,
+} from "./keystore.js";
+export { createLogger } from "./logger.js";
+export type { NodeEnvMetrics } from "./metrics.js";
+export { type ExecutionRecord, NODE_KEY_NAME, type NodeEnv, type StartOptions, startNodeEnv } from "./node-env.js";

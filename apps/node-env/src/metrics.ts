@@ -1,0 +1,74 @@
+// Prometheus metrics with prom-client, on one registry per environment (several may share a process).
+import { statfs } from "node:fs/promises";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The environment's metrics. */
+export interface NodeEnvMetrics {
+  readonly registry: Registry;
+  /** Executions by result: signed, needs-signatures, failed. */
+  readonly executions: Counter<"result">;
+  /** Sandbox fuel used per execution, in ticks. */
+  readonly fuel: Histogram;
+  /** Envelopes memorialized, by the chain's outcome: memorialized, already-memorialized, failed. */
+  readonly broadcasts: Counter<"result">;
+  /** Envelopes the environment holds, by state. */
+  readonly envelopes: Gauge<"status">;
+  /** Objects and bytes this party put into the object store (contracts, inputs, outputs, envelopes). */
+  readonly eosObjects: Counter;
+  readonly eosBytes: Counter;
+}
+
+/** Creates the metrics; `dataDir` adds the free bytes of its file system. */
+export function createMetrics(options: { readonly dataDir?: string } = {}): NodeEnvMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "p8e_node_" });
+  const { dataDir } = options;
+  if (dataDir !== undefined) {
+    new Gauge({
+      name: "p8e_data_dir_free_bytes",
+      help: "Free bytes on the file system of the data folder",
+      registers: [registry],
+      async collect() {
+        const fs = await statfs(dataDir);
+        this.set(fs.bavail * fs.bsize);
+      },
+    });
+  }
+  return {
+    registry,
+    executions: new Counter({
+      name: "p8e_executions_total",
+      help: "Contract executions by result (signed, needs-signatures, failed)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    fuel: new Histogram({
+      name: "p8e_sandbox_fuel_ticks",
+      help: "Sandbox fuel one execution used, in ticks",
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000],
+      registers: [registry],
+    }),
+    broadcasts: new Counter({
+      name: "p8e_chain_broadcasts_total",
+      help: "Envelopes sent to the chain, by outcome (memorialized, already-memorialized, failed)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    envelopes: new Gauge({
+      name: "p8e_envelopes",
+      help: "Envelopes this environment holds, by state",
+      labelNames: ["status"],
+      registers: [registry],
+    }),
+    eosObjects: new Counter({
+      name: "p8e_eos_put_objects_total",
+      help: "Objects this party put into its object store",
+      registers: [registry],
+    }),
+    eosBytes: new Counter({
+      name: "p8e_eos_put_bytes_total",
+      help: "Plaintext bytes this party put into its object store",
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,96 @@
+// A whole environment in process: object store, devnet, engine, examples, health and metrics.
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadNodeEnvConfig } from "./config.js";
+import { isNodeEnvError } from "./errors.js";
+import { runHelloWorld } from "./hello-world.js";
+import { createLogger } from "./logger.js";
+import { type NodeEnv, startNodeEnv } from "./node-env.js";
+import { tempDir, testEnvVariables } from "./testdata/temp-dir.js";
+
+const dir = tempDir();
+const logger = createLogger("silent");
+let env: NodeEnv;
+
+beforeAll(async () => {
+  env = await startNodeEnv(loadNodeEnvConfig(testEnvVariables(dir.path)), { logger });
+});
+
+afterAll(async () => {
+  await env?.close();
+  dir.remove();
+});
+
+describe("startNodeEnv()", () => {
+  it("publishes the examples and is ready", async () => {
+    expect([...env.contracts.keys()]).toEqual(["hello-world", "onboarding"]);
+    expect(await (await fetch(`${env.apiUrl}/healthz`)).json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${env.apiUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, address: env.address });
+  });
+
+  it("runs hello-world to the chain, and the metrics count it", async () => {
+    const run = await runHelloWorld(env, { firstName: "Ada", lastName: "Lovelace" });
+    expect(run.scope).toMatch(/^scope1/);
+    expect(run.record).toEqual({ firstName: "Ada-hello", lastName: "Lovelace-world" });
+    expect((await env.engine.verify(run.scope)).verified).toBe(true);
+
+    const metrics = await (await fetch(`${env.apiUrl}/metrics`)).text();
+    expect(metrics).toContain('p8e_executions_total{result="signed"} 1');
+    expect(metrics).toContain('p8e_chain_broadcasts_total{result="memorialized"} 1');
+    expect(metrics).toMatch(/p8e_sandbox_fuel_ticks_count 1/);
+    expect(metrics).toMatch(/p8e_eos_put_objects_total [1-9]/);
+  });
+
+  it("answers 404 with a hint for unknown paths", async () => {
+    const response = await fetch(`${env.apiUrl}/nothing`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("/healthz");
+  });
+});
+
+describe("startNodeEnv() refusals", () => {
+  it("says which port is in use, and leaves nothing running", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const other = tempDir();
+    try {
+      const config = loadNodeEnvConfig({
+        ...testEnvVariables(other.path),
+        P8E_API_PORT: String(port),
+        P8E_PUBLISH_EXAMPLES: "false",
+      });
+      const error = await startNodeEnv(config, { logger }).catch((e: unknown) => e);
+      expect(isNodeEnvError(error) && error.code).toBe("port-in-use");
+      expect((error as Error).message).toContain(String(port));
+    } finally {
+      blocker.close();
+      other.remove();
+    }
+  });
+
+  it("refuses a wrong passphrase for the kept key", async () => {
+    const config = loadNodeEnvConfig({ ...testEnvVariables(dir.path), P8E_PASSPHRASE: "not the dev passphrase" });
+    const error = await startNodeEnv(config, { logger }).catch((e: unknown) => e);
+    expect(isNodeEnvError(error) && error.code).toBe("wrong-passphrase");
+  });
+
+  it("says when the chain cannot be reached", async () => {
+    const other = tempDir();
+    try {
+      const config = loadNodeEnvConfig({
+        ...testEnvVariables(other.path),
+        P8E_CHAIN_RPC_URL: "http://127.0.0.1:1",
+        P8E_PASSPHRASE: "a passphrase of mine",
+        P8E_PUBLISH_EXAMPLES: "false",
+      });
+      const error = await startNodeEnv(config, { logger }).catch((e: unknown) => e);
+      expect(isNodeEnvError(error) && error.code).toBe("chain-unreachable");
+      expect((error as Error).message).toContain("P8E_CHAIN_RPC_URL");
+    } finally {
+      other.remove();
+    }
+  });
+});

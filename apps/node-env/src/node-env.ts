@@ -1,0 +1,300 @@
+// startNodeEnv(): one party's whole environment in one process — the object store (embedded or
+// remote), the chain (the embedded devnet or a Provenance node), the memorializer, the engine, the
+// example contracts published, and the application API with health and metrics on one port.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDevnet, DEV_ACCOUNT_BALANCE, type Devnet } from "@p8e/devnet";
+import { createEngine, type Engine, type ExecutionResult, type SessionOptions } from "@p8e/engine";
+import { createEosClient, type EosClient } from "@p8e/eos-client";
+import { type EosServer, startEosServer } from "@p8e/eos-server";
+import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
+import { keystorePassphrase, type NodeEnvConfig } from "./config.js";
+import { NodeEnvError } from "./errors.js";
+import { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
+import { type HttpServer, listenHttp } from "./http-server.js";
+import { createKeystore, type PartyKeyPairs } from "./keystore.js";
+import { componentLogger, type Logger } from "./logger.js";
+import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
+import { createRequestHandler, type RouteRegistrar } from "./routes.js";
+
+/** The name of the party's key in `<dataDir>/keys`. */
+export const NODE_KEY_NAME = "node";
+
+/** An execution this environment ran, and what the chain made of it. */
+export interface ExecutionRecord {
+  readonly result: ExecutionResult;
+  /** The chain's outcome, for signed executions. */
+  readonly outcome?: EnvelopeOutcome;
+}
+
+/** A running environment. */
+export interface NodeEnv extends AsyncDisposable {
+  readonly config: NodeEnvConfig;
+  readonly keys: PartyKeyPairs;
+  readonly address: string;
+  /** The application API, health (`/healthz`, `/readyz`) and metrics (`/metrics`). */
+  readonly apiUrl: string;
+  readonly eosUrl: string;
+  readonly rpcUrl: string;
+  readonly chainId: string;
+  readonly eos: EosClient;
+  readonly engine: Engine;
+  readonly memorializer: Memorializer;
+  readonly metrics: NodeEnvMetrics;
+  readonly logger: Logger;
+  /** The contracts published at start, by name. */
+  readonly contracts: ReadonlyMap<string, PublishedContract>;
+  /** Runs a session and, when it is signed, memorializes it. */
+  execute(session: SessionOptions): Promise<ExecutionRecord>;
+  readonly ready: boolean;
+  /** Stops accepting work, lets in-flight work finish (up to shutdownTimeoutMs), then closes everything. */
+  close(): Promise<void>;
+}
+
+/** Options of startNodeEnv() beyond the configuration. */
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Mounts more API services (the application API) on the environment's port. */
+  readonly routes?: (env: NodeEnv) => RouteRegistrar;
+}
+
+/** Starts an environment; on failure, whatever started is closed again and a NodeEnvError says why. */
+export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions): Promise<NodeEnv> {
+  const { logger } = options;
+  const closers: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error }, "close failed");
+      }
+    }
+  };
+  try {
+    prepareDataDir(config.dataDir);
+    const keys = openPartyKeys(config);
+    logger.info({ address: keys.address, dataDir: config.dataDir }, "keys ready");
+    const metrics = createMetrics({ dataDir: config.dataDir });
+
+    let rpcUrl = config.chainRpcUrl;
+    if (rpcUrl === undefined) {
+      const devnet: Devnet = createDevnet({
+        dataDir: join(config.dataDir, "devnet"),
+        host: config.host,
+        port: config.devnetPort,
+        ...(config.devnetBlockIntervalMs === 0 ? { instant: true } : { blockIntervalMs: config.devnetBlockIntervalMs }),
+        ...(config.network === "mainnet" ? { bech32Prefix: "pb" } : {}),
+        genesis: { accounts: [{ mnemonic: keys.mnemonic, nhash: DEV_ACCOUNT_BALANCE }] },
+      });
+      await devnet.start().catch((error: NodeJS.ErrnoException) => {
+        throw portError(error, "devnet", config.devnetPort, "P8E_DEVNET_PORT");
+      });
+      closers.push(() => devnet.stop());
+      rpcUrl = devnet.url;
+      logger.info({ url: devnet.url, chainId: devnet.chainId }, "devnet started");
+    }
+
+    let eosUrl = config.eosUrl;
+    if (eosUrl === undefined) {
+      const server: EosServer = await startEosServer({
+        dataDir: join(config.dataDir, "eos"),
+        host: config.host,
+        port: config.eosPort,
+        logger: componentLogger(logger, "eos-server"),
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw portError(error, "object store", config.eosPort, "P8E_EOS_PORT");
+      });
+      closers.push(() => server.close());
+      eosUrl = server.url;
+      logger.info({ url: server.url }, "object store started");
+    }
+    const eos = countingEos(
+      createEosClient({ baseUrl: eosUrl, keys: { encryption: keys.encryption, signing: keys.signing } }),
+      metrics,
+    );
+    closers.push(() => eos.close());
+
+    const memorializer = await createMemorializer({
+      rpcUrl,
+      mnemonic: keys.mnemonic,
+      network: config.network,
+      ...(config.chainId === undefined ? {} : { chainId: config.chainId }),
+    }).catch((cause: unknown) => {
+      throw new NodeEnvError(
+        "chain-unreachable",
+        `cannot reach the chain at ${rpcUrl}: ${(cause as Error).message}; check P8E_CHAIN_RPC_URL and that the node is up`,
+        { cause },
+      );
+    });
+    closers.push(() => memorializer.close());
+    const engine = createEngine({
+      eos,
+      signingKey: keys.signing,
+      chain: memorializer.query,
+      rpcUrl,
+      mainNet: config.network === "mainnet",
+    });
+    closers.push(() => engine.close());
+
+    const contracts = new Map<string, PublishedContract>();
+    if (config.publishExamples) {
+      for (const source of EXAMPLE_CONTRACTS) {
+        const published = await publishContract(source, { engine, memorializer });
+        contracts.set(published.name, published);
+        logger.info(
+          { contract: published.className, specHash: published.specHash, sentMsgs: published.sentMsgs },
+          published.sentMsgs === 0 ? "example contract already published" : "example contract published",
+        );
+      }
+    }
+
+    let accepting = true;
+    const inFlight = new Set<Promise<unknown>>();
+    const track = <T>(work: Promise<T>): Promise<T> => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work)).catch(() => {});
+      return work;
+    };
+    const execute = (session: SessionOptions): Promise<ExecutionRecord> => {
+      if (!accepting) return Promise.reject(new NodeEnvError("closed", "the environment is shutting down"));
+      return track(
+        (async () => {
+          const result = await engine.run(session);
+          metrics.executions.inc({ result: result.status });
+          metrics.fuel.observe(result.fuelUsed);
+          if (result.status !== "signed") return { result };
+          const { outcomes } = await memorializer.memorialize([result.envelope]);
+          const outcome = outcomes[0]!;
+          metrics.broadcasts.inc({ result: outcome.status });
+          logger.info({ scope: outcome.scope, session: outcome.session, status: outcome.status }, "memorialized");
+          return { result, outcome };
+        })(),
+      );
+    };
+
+    let ready = false;
+    let http: HttpServer | undefined;
+    const env: NodeEnv = {
+      config,
+      keys,
+      address: keys.address,
+      get apiUrl() {
+        return http?.url ?? "";
+      },
+      eosUrl,
+      rpcUrl,
+      chainId: memorializer.chainId,
+      eos,
+      engine,
+      memorializer,
+      metrics,
+      logger,
+      contracts,
+      execute,
+      get ready() {
+        return ready;
+      },
+      async close() {
+        if (!accepting) return;
+        accepting = false;
+        ready = false;
+        logger.info({ inFlight: inFlight.size }, "shutting down");
+        const timeout = new Promise<"timeout">((resolve) =>
+          setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs).unref(),
+        );
+        if ((await Promise.race([Promise.allSettled([...inFlight]), timeout])) === "timeout") {
+          logger.warn({ inFlight: inFlight.size }, "in-flight work did not finish in time; it is left to resume");
+        }
+        await closeAll();
+        logger.info("stopped");
+      },
+      [Symbol.asyncDispose]() {
+        return this.close();
+      },
+    };
+    http = await listenHttp(
+      config.host,
+      config.apiPort,
+      createRequestHandler({ env, logger, services: options.routes?.(env) }),
+    ).catch((error: unknown) => {
+      throw NodeEnvError.from(error);
+    });
+    closers.push(() => http?.close());
+    ready = true;
+    logger.info({ api: http.url, eos: eosUrl, rpc: rpcUrl, address: keys.address }, "ready");
+    return env;
+  } catch (error) {
+    await closeAll();
+    throw NodeEnvError.from(error);
+  }
+}
+
+/** Creates the data folder (and a .gitignore in it, so a data folder inside a clone is never committed). */
+function prepareDataDir(dataDir: string): void {
+  try {
+    if (!existsSync(dataDir)) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(dataDir, ".gitignore"), "# P8e environment data: keys, object store, ledger.\n*\n");
+    }
+  } catch (cause) {
+    throw new NodeEnvError(
+      "data-dir",
+      `cannot create the data folder ${dataDir}: ${(cause as Error).message}; set P8E_DATA_DIR to a folder you can write`,
+      { cause },
+    );
+  }
+}
+
+/** Opens the party's key, creating it on first start (from P8E_MNEMONIC if given). */
+function openPartyKeys(config: NodeEnvConfig): PartyKeyPairs {
+  const keystore = createKeystore(join(config.dataDir, "keys"));
+  const passphrase = keystorePassphrase(config);
+  if (!keystore.has(NODE_KEY_NAME)) {
+    keystore.create(NODE_KEY_NAME, passphrase, {
+      network: config.network,
+      ...(config.mnemonic === undefined ? {} : { mnemonic: config.mnemonic }),
+    });
+  }
+  const keys = keystore.open(NODE_KEY_NAME, passphrase);
+  if (config.mnemonic !== undefined && keys.mnemonic !== config.mnemonic.split(/\s+/).join(" ")) {
+    throw new NodeEnvError(
+      "keystore",
+      `P8E_MNEMONIC is not the key kept in ${keystore.dir}; unset it, or use another P8E_DATA_DIR for another party`,
+    );
+  }
+  return keys;
+}
+
+function portError(error: NodeJS.ErrnoException, what: string, port: number, variable: string): NodeEnvError {
+  if (error.code === "EADDRINUSE" || /EADDRINUSE|in use/i.test(error.message)) {
+    return new NodeEnvError(
+      "port-in-use",
+      `the ${what}'s port ${port} is in use; stop what holds it or set ${variable}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return NodeEnvError.from(error);
+}
+
+/** The client with its Puts counted in the metrics (methods stay bound to the client itself). */
+function countingEos(eos: EosClient, metrics: NodeEnvMetrics): EosClient {
+  const counted =
+    <A extends unknown[]>(put: (...args: A) => Promise<{ readonly contentLength: number }>) =>
+    async (...args: A) => {
+      const result = await put(...args);
+      metrics.eosObjects.inc();
+      metrics.eosBytes.inc(result.contentLength);
+      return result;
+    };
+  return new Proxy(eos, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      const bound = value.bind(target);
+      return property === "put" || property === "putMessage" ? counted(bound) : bound;
+    },
+  });
+}

@@ -10,7 +10,7 @@ import { ByteBoundedCache } from "./contracts/byte-bounded-cache.js";
 import { ContractStore, type StoredContract } from "./contracts/contract-store.js";
 import type { EngineContext } from "./engine-context.js";
 import { EngineError } from "./errors.js";
-import { type ExecuteOptions, executeEnvelope, storeEnvelope } from "./execution/execute.js";
+import { checkExecutable, type ExecuteOptions, executeEnvelope, storeEnvelope } from "./execution/execute.js";
 import type { ExecutionResult } from "./execution/execution-result.js";
 import { PartyDirectory, type PartyKeys, uniqueKeys } from "./parties.js";
 import { type ContractSandbox, createSandbox, type SandboxOptions } from "./sandbox/sandbox.js";
@@ -65,6 +65,11 @@ export interface Engine {
   ): Promise<StoredContract>;
   /** Packages a session into the pre-execution envelope, storing its inputs for the audience. */
   package(session: SessionOptions): Promise<Envelope>;
+  /**
+   * Checks that an envelope could be executed here (its parts, spec and bundle by hash, the
+   * contract against its spec) without running it; throws what execute() would.
+   */
+  check(envelope: Envelope): Promise<void>;
   /** Executes an envelope: runs the contract in the sandbox, stores the outputs, signs. */
   execute(envelope: Envelope, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** Packages and executes a session. */
@@ -123,6 +128,9 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async package(session) {
       return (await packageSession(ctx, session)).envelope;
+    },
+    check(envelope) {
+      return checkExecutable(ctx, envelope);
     },
     execute(envelope, executeOptions) {
       return executeEnvelope(ctx, envelope, "execute", executeOptions);

@@ -217,6 +217,17 @@ function audienceOf(ctx: EngineContext, envelope: Envelope, contract: Contract):
   return uniqueKeys(keys, ctx.encryption);
 }
 
+/**
+ * Checks that an envelope could be executed here, without running it: its parts, its spec and
+ * bundle loaded and checked by hash (and the bundle's dehydration), the contract against its spec.
+ * @throws {EngineError} as execute() would, before anything runs.
+ */
+export async function checkExecutable(ctx: EngineContext, envelope: Envelope): Promise<void> {
+  const contract = checkEnvelope(envelope, ctx.now(), "execute");
+  const loaded = await loadContract(ctx, contract);
+  validateAgainstSpec(contract, loaded.spec);
+}
+
 /** Options of an execution. */
 export interface ExecuteOptions {
   /**

@@ -1,7 +1,7 @@
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { input } from "../session/session-options.js";
 import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
 import { dealEntry } from "../testdata/entries.js";
@@ -94,25 +94,23 @@ function proposal(value: string, extra: { expiresAt?: Date } = {}) {
   };
 }
 
-async function withPolicy<T>(policy: "hold" | "reject", body: () => Promise<T>): Promise<T> {
-  if (policy === "hold") holdAll = true;
-  else rejectAll = true;
-  try {
-    return await body();
-  } finally {
-    holdAll = false;
-    rejectAll = false;
-  }
+/** Makes the servicer's policy hold (or reject) every request until the test ends. */
+function servicerPolicy(policy: "hold" | "reject"): void {
+  holdAll = policy === "hold";
+  rejectAll = policy === "reject";
 }
 
 describe("Party refusals and endings", { timeout: 60_000 }, () => {
+  afterEach(() => {
+    holdAll = false;
+    rejectAll = false;
+  });
+
   it("ends in CONTRACT_REJECTED when the servicer's policy rejects, on both sides", async () => {
     const originator = env.party("originator");
-    const state = await withPolicy("reject", async () => {
-      const invoked = await originator.flow.invoke(proposal("200 at 9%"));
-      await until("servicer", invoked.executionUuid, ["ERROR"]);
-      return invoked;
-    });
+    servicerPolicy("reject");
+    const state = await originator.flow.invoke(proposal("200 at 9%"));
+    await until("servicer", state.executionUuid, ["ERROR"]);
     const ended = await until("originator", state.executionUuid, ["ERROR"]);
     expect(ended.error?.type).toBe("CONTRACT_REJECTED");
     expect(ended.error?.message).toContain("not at that rate");
@@ -122,11 +120,9 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
   it("expires an execution not complete in time, on both sides, and refuses a late approval", async () => {
     const originator = env.party("originator");
     const servicer = env.party("servicer");
-    const state = await withPolicy("hold", async () => {
-      const invoked = await originator.flow.invoke(proposal("300 at 1%", { expiresAt: new Date(Date.now() + 1500) }));
-      await until("servicer", invoked.executionUuid, ["INBOX"]);
-      return invoked;
-    });
+    servicerPolicy("hold");
+    const state = await originator.flow.invoke(proposal("300 at 1%", { expiresAt: new Date(Date.now() + 1500) }));
+    await until("servicer", state.executionUuid, ["INBOX"]);
     const ended = await until("originator", state.executionUuid, ["ERROR"]);
     expect(ended.error?.type).toBe("TTL_TIMEOUT");
     expect((await until("servicer", state.executionUuid, ["ERROR"])).error?.type).toBe("TTL_TIMEOUT");
@@ -136,11 +132,9 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
   it("lets the invoker cancel; the servicer learns of it and cannot approve after", async () => {
     const originator = env.party("originator");
     const servicer = env.party("servicer");
-    const state = await withPolicy("hold", async () => {
-      const invoked = await originator.flow.invoke(proposal("400 at 2%"));
-      await until("servicer", invoked.executionUuid, ["INBOX"]);
-      return invoked;
-    });
+    servicerPolicy("hold");
+    const state = await originator.flow.invoke(proposal("400 at 2%"));
+    await until("servicer", state.executionUuid, ["INBOX"]);
     await expect(servicer.flow.cancel(state.executionUuid)).rejects.toThrow("only the invoker can cancel");
     const cancelled = await originator.flow.cancel(state.executionUuid, "changed my mind");
     expect(cancelled.error).toEqual({ type: "CONTRACT_CANCELLED", message: "changed my mind" });
@@ -152,11 +146,9 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
   it("approves by hand a request the policy held", async () => {
     const originator = env.party("originator");
     const servicer = env.party("servicer");
-    const state = await withPolicy("hold", async () => {
-      const invoked = await originator.flow.invoke(proposal("500 at 3%"));
-      await until("servicer", invoked.executionUuid, ["INBOX"]);
-      return invoked;
-    });
+    servicerPolicy("hold");
+    const state = await originator.flow.invoke(proposal("500 at 3%"));
+    await until("servicer", state.executionUuid, ["INBOX"]);
     const watched: string[] = [];
     const controller = new AbortController();
     const watching = (async () => {
@@ -174,5 +166,25 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
     await watching;
     // The merge is written first (still FRAGMENT), then each later status.
     expect(watched).toEqual(["FRAGMENT", "SIGNED", "CHAINCODE", "COMPLETE"]);
+  });
+});
+
+describe("Party checks before asking the policy", { timeout: 60_000 }, () => {
+  it("answers CONTRACT_INVOCATION when the counterparty cannot load the contract", async () => {
+    const originator = env.party("originator");
+    const { dehydrate } = await import("@p8e/contract-annotations");
+    const { PrivateDealContract } = await import("../testdata/deal-contracts.js");
+    const bundle = await bundleContract(dealEntry);
+    const spec = dehydrate(PrivateDealContract, { bundleHash: bundle.hash });
+    const stored = await originator.engine.storeContract(bundle, spec, { audience: [] });
+    const state = await originator.flow.invoke({
+      spec: stored.specHash,
+      scopeSpecUuid: dealScopeSpecUuid,
+      participants: participants(),
+      inputs: { deal: input(StringValueSchema, { value: "only I can read this" }) },
+    });
+    const ended = await until("originator", state.executionUuid, ["ERROR"]);
+    expect(ended.error?.type).toBe("CONTRACT_INVOCATION");
+    expect(ended.error?.message).toContain("the request cannot be executed: loading contract spec");
   });
 });

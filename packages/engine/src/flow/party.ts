@@ -347,6 +347,15 @@ export function createParty(options: PartyOptions): Party {
       return;
     }
     const input = decode(record.input);
+    // Before the application is asked: the request must be executable here (spec and bundle load
+    // by hash, the bundle dehydrates to the spec, the contract fits it).
+    try {
+      await engine.check(input);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await fail(record, errorTypes.contract, `the request cannot be executed: ${message}`, [record.invokerKey]);
+      return;
+    }
     const decision = await policy({
       executionUuid: record.executionUuid,
       contract: record.contract,

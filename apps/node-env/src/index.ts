@@ -5,6 +5,10 @@
  * @module
  */
 
+export { API_AUTH_PREFIX, type ApiAuth, createApiAuth } from "./api/auth.js";
+export { bundleTypes } from "./api/bundle-types.js";
+export { createNodeClient, type NodeClientOptions } from "./api/client.js";
+export { createApiRoutes } from "./api/service.js";
 export {
   CONFIG_FILE_VARIABLE,
   CONFIG_VARIABLES,

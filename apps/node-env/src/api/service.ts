@@ -1,7 +1,304 @@
+// p8e.api.v1.NodeService: the application API of one party's environment.
+import {
+  type DescMessage,
+  type FileRegistry,
+  fromBinary,
+  fromJson,
+  type JsonValue,
+  type MessageInitShape,
+  toBinary,
+  toJson,
+} from "@bufbuild/protobuf";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { PartyType } from "@p8e/contract-annotations";
+import { isEngineError, type ProposedInput, type SessionOptions } from "@p8e/engine";
+import { base64ToBytes } from "@p8e/hashing-crypto";
+import { type ContractSpec, ContractSpecSchema, DefinitionSpec_Type, MetadataAddress } from "@p8e/spec-model";
+import {
+  type ExecuteRequest,
+  type ExecuteResponseSchema,
+  type GetScopeResponseSchema,
+  NodeService,
+  type VerifyScopeResponseSchema,
+} from "@p8e/spec-model/api";
 import type { NodeEnv } from "../node-env.js";
 import type { RouteRegistrar } from "../routes.js";
+import { createApiAuth } from "./auth.js";
+import { bundleTypes } from "./bundle-types.js";
 
-/** The application API's routes (filled in with the proto service). */
-export function createApiRoutes(_env: NodeEnv): RouteRegistrar {
-  return () => {};
+/** The NodeService routes for `env`, open to holders of its own keys only. */
+export function createApiRoutes(env: NodeEnv): RouteRegistrar {
+  const auth = createApiAuth([env.keys.signing.publicKey, env.keys.encryption.publicKey]);
+  const registries = new Map<string, Promise<FileRegistry>>();
+  const typesOf = (bundleHash: string) => {
+    let found = registries.get(bundleHash);
+    if (found === undefined) {
+      found = env.eos.get(base64ToBytes(bundleHash)).then(bundleTypes);
+      found.catch(() => registries.delete(bundleHash));
+      registries.set(bundleHash, found);
+    }
+    return found;
+  };
+  const guarded =
+    <I, O>(handler: (request: I, context: HandlerContext) => Promise<O>) =>
+    async (request: I, context: HandlerContext): Promise<O> => {
+      auth.require(context);
+      try {
+        return await handler(request, context);
+      } catch (error) {
+        throw toConnectError(error);
+      }
+    };
+
+  const loadSpec = async (request: ExecuteRequest): Promise<{ spec: ContractSpec; specHash: string }> => {
+    if (request.contract.case === "name") {
+      const wanted = request.contract.value;
+      const found = [...env.contracts.values()].find((c) => c.name === wanted || c.className === wanted);
+      if (found === undefined) {
+        const names = [...env.contracts.values()].map((c) => c.name).join(", ") || "none";
+        throw new ConnectError(
+          `no contract named "${wanted}" here (published: ${names}); or give spec_hash`,
+          Code.NotFound,
+        );
+      }
+      return { spec: found.spec, specHash: found.specHash };
+    }
+    if (request.contract.case === "specHash") {
+      const specHash = request.contract.value;
+      const spec = await env.eos.getMessage(ContractSpecSchema, base64ToBytes(specHash)).catch((cause: unknown) => {
+        throw new ConnectError(
+          `no contract spec ${specHash} in the store: publish it first`,
+          Code.NotFound,
+          undefined,
+          undefined,
+          cause,
+        );
+      });
+      return { spec, specHash };
+    }
+    throw new ConnectError("give the contract: name or spec_hash", Code.InvalidArgument);
+  };
+
+  return (router) =>
+    router.service(NodeService, {
+      getInfo: async () => ({
+        address: env.address,
+        signingPublicKey: env.keys.signing.publicKey,
+        encryptionPublicKey: env.keys.encryption.publicKey,
+        chainId: env.chainId,
+        rpcUrl: env.rpcUrl,
+        eosUrl: env.eosUrl,
+        ready: env.ready,
+        contracts: [...env.contracts.values()].map((c) => ({
+          name: c.name,
+          className: c.className,
+          specHash: c.specHash,
+          bundleHash: c.bundleHash,
+        })),
+      }),
+      createChallenge: async () => {
+        const { challenge, expiresAtMs } = auth.createChallenge();
+        return { challenge, expiresAtMs: BigInt(expiresAtMs) };
+      },
+      authenticate: async (request) => {
+        const { token, expiresAtMs } = auth.authenticate(request.challenge, request.publicKey, request.signature);
+        return { token, expiresAtMs: BigInt(expiresAtMs) };
+      },
+
+      execute: guarded(async (request): Promise<MessageInitShape<typeof ExecuteResponseSchema>> => {
+        const { spec, specHash } = await loadSpec(request);
+        const bundleHash = spec.definition?.resourceLocation?.ref?.hash ?? "";
+        const inputs: Record<string, ProposedInput> = {};
+        for (const [name, given] of Object.entries(request.inputs)) {
+          const typeName = given.typeName || proposedInputType(spec, name);
+          if (typeName === undefined) {
+            throw new ConnectError(
+              `input "${name}" is not a proposed input of ${spec.definition?.name}`,
+              Code.InvalidArgument,
+            );
+          }
+          if (given.value.case === "binary") {
+            inputs[name] = { typeName, bytes: given.value.value };
+          } else if (given.value.case === "json") {
+            const desc = (await typesOf(bundleHash)).getMessage(typeName);
+            if (desc === undefined) {
+              throw new ConnectError(`the contract's bundle has no message type ${typeName}`, Code.InvalidArgument);
+            }
+            inputs[name] = { typeName, bytes: toBinary(desc, parseJson(desc, given.value.value, name)) };
+          } else {
+            throw new ConnectError(`input "${name}" has neither json nor binary`, Code.InvalidArgument);
+          }
+        }
+        const participants =
+          request.participants.length > 0
+            ? request.participants.map((p) => ({
+                role: partyType(p.role),
+                signing: p.signingPublicKey,
+                encryption: p.encryptionPublicKey,
+              }))
+            : spec.partiesInvolved.map((role) => ({
+                role,
+                signing: env.keys.signing.publicKey,
+                encryption: env.eos.publicKey,
+              }));
+        const session: SessionOptions =
+          request.scope !== ""
+            ? { spec: specHash, scope: request.scope, participants, inputs }
+            : {
+                spec: specHash,
+                scopeSpecUuid: request.scopeSpecUuid,
+                ...(request.scopeUuid === "" ? {} : { scopeUuid: request.scopeUuid }),
+                participants,
+                inputs,
+              };
+        const { result, outcome } = await env.execute(session);
+        return {
+          status: result.status,
+          executionUuid: result.envelope.executionUuid?.value ?? "",
+          fuelUsed: BigInt(result.fuelUsed),
+          outcomes: result.outcomes.map((o) => ({
+            function: o.function,
+            result: o.result,
+            reason: o.reason ?? "",
+            outputName: o.output?.name ?? "",
+            outputHash: o.output?.hash ?? "",
+            outputType: o.output?.typeName ?? "",
+          })),
+          chainStatus: outcome?.status ?? "",
+          scope: outcome?.scope ?? "",
+          session: outcome?.session ?? "",
+          txHashes: [...(outcome?.txHashes ?? [])],
+          error:
+            result.status === "failed"
+              ? `${result.failure.function}: ${result.failure.reason}`
+              : (outcome?.error?.message ?? ""),
+          missing: result.status === "needs-signatures" ? [...result.missing] : [],
+        };
+      }),
+
+      getScope: guarded(async (request): Promise<MessageInitShape<typeof GetScopeResponseSchema>> => {
+        const address = scopeAddress(request.scope);
+        const hydrated = await env.engine.hydrate(address);
+        const bundles = await Promise.all(
+          [...env.contracts.values()].map((c) => typesOf(c.bundleHash).catch(() => undefined)),
+        );
+        const scope = hydrated.scope.scope;
+        return {
+          scope: address,
+          scopeUuid: MetadataAddress.from(address).primaryUuid,
+          scopeSpec:
+            scope.specificationId.length > 0 ? MetadataAddress.fromBytes(scope.specificationId).toString() : "",
+          owners: scope.owners.map((o) => `${o.address} (${PartyType[o.role] ?? o.role})`),
+          sessions: [...new Set(hydrated.records.map((r) => r.session))],
+          records: hydrated.records.flatMap((record) =>
+            record.bytes.map((bytes, index) => {
+              const desc = bundles.map((b) => b?.getMessage(record.typeName)).find((d) => d !== undefined);
+              return {
+                name: record.name,
+                typeName: record.typeName,
+                hash: record.hashes[index] ?? "",
+                session: record.session,
+                json: desc === undefined ? "" : JSON.stringify(toJson(desc, fromBinary(desc, bytes))),
+                binary: desc === undefined ? bytes : new Uint8Array(),
+              };
+            }),
+          ),
+        };
+      }),
+
+      getHistory: guarded(async (request) => {
+        const versions = await env.engine.history(
+          scopeAddress(request.scope),
+          request.recordName === "" ? {} : { recordName: request.recordName },
+        );
+        return {
+          versions: versions.map((v) => ({
+            name: v.name,
+            session: v.session,
+            height: BigInt(v.height),
+            txHash: v.txHash,
+            function: v.function,
+            typeName: v.typeName,
+            hash: v.outputHashes.join(","),
+          })),
+        };
+      }),
+
+      verifyScope: guarded(async (request): Promise<MessageInitShape<typeof VerifyScopeResponseSchema>> => {
+        const report = await env.engine.verify(scopeAddress(request.scope));
+        return {
+          scope: report.scope,
+          verified: report.verified,
+          sessions: report.sessions.map((s) => ({
+            session: s.session,
+            status: s.status,
+            source: s.source,
+            reason: s.reason ?? "",
+            records: s.records.map((r) => ({
+              name: r.name,
+              status: r.status,
+              chainHash: r.chainHash ?? "",
+              computedHash: r.computedHash ?? "",
+            })),
+          })),
+        };
+      }),
+    });
+}
+
+function proposedInputType(spec: ContractSpec, name: string): string | undefined {
+  for (const fn of spec.functionSpecs) {
+    for (const input of fn.inputSpecs) {
+      if (input.name === name && input.type === DefinitionSpec_Type.PROPOSED) return input.resourceLocation?.classname;
+    }
+  }
+  return undefined;
+}
+
+function parseJson(desc: DescMessage, text: string, name: string) {
+  try {
+    return fromJson(desc, JSON.parse(text) as JsonValue);
+  } catch (cause) {
+    throw new ConnectError(
+      `input "${name}" is not ${desc.typeName} as protobuf JSON: ${(cause as Error).message}`,
+      Code.InvalidArgument,
+    );
+  }
+}
+
+function partyType(role: string): PartyType {
+  const value = PartyType[role.toUpperCase() as keyof typeof PartyType];
+  if (typeof value !== "number") throw new ConnectError(`unknown role "${role}"`, Code.InvalidArgument);
+  return value;
+}
+
+function scopeAddress(scope: string): string {
+  try {
+    const address = /^[0-9a-f-]{36}$/i.test(scope)
+      ? MetadataAddress.forScope(scope)
+      : MetadataAddress.fromBech32(scope);
+    if (address.kind !== "scope") throw new Error(`${scope} is a ${address.kind} address`);
+    return address.toString();
+  } catch (cause) {
+    throw new ConnectError(
+      `"${scope}" is not a scope address or UUID: ${(cause as Error).message}`,
+      Code.InvalidArgument,
+    );
+  }
+}
+
+function toConnectError(error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (isEngineError(error)) {
+    const code =
+      error.code === "not-found"
+        ? Code.NotFound
+        : error.code === "invalid-argument" || error.code === "invalid-session"
+          ? Code.InvalidArgument
+          : error.code === "hash-mismatch" || error.code === "spec-mismatch"
+            ? Code.FailedPrecondition
+            : Code.Internal;
+    return new ConnectError(error.message, code, undefined, undefined, error);
+  }
+  return ConnectError.from(error, Code.Internal);
 }

@@ -12,6 +12,7 @@ import { signContract } from "../execution/signatures.js";
 import { input } from "../session/session-options.js";
 import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
 import { dealEntry } from "../testdata/entries.js";
+import { eventually } from "../testdata/eventually.js";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
 import type { EnvelopeState } from "./party.js";
 
@@ -30,16 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function status(party: string, executionUuid: string, wanted: string): Promise<EnvelopeState> {
   return eventually(async () => {

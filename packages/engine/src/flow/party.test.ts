@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { input } from "../session/session-options.js";
 import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
 import { dealEntry } from "../testdata/entries.js";
+import { eventually } from "../testdata/eventually.js";
 import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
 import type { EnvelopeState } from "./party.js";
 
@@ -34,21 +35,14 @@ afterAll(async () => {
 });
 
 /** Waits until the party's envelope reaches one of `statuses`. */
-async function until(
-  party: string,
-  executionUuid: string,
-  statuses: readonly string[],
-  timeoutMs = 15_000,
-): Promise<EnvelopeState> {
-  const flow = env.party(party).flow;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await flow.get(executionUuid);
-    if (state !== undefined && statuses.includes(state.status)) return state;
-    if (Date.now() > deadline)
-      throw new Error(`${party}'s ${executionUuid} is ${state?.status ?? "unknown"}, not ${statuses.join("/")}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function until(party: string, executionUuid: string, statuses: readonly string[]): Promise<EnvelopeState> {
+  return eventually(
+    async () => {
+      const state = await env.party(party).flow.get(executionUuid);
+      return state !== undefined && statuses.includes(state.status) ? state : undefined;
+    },
+    `${party}'s ${executionUuid} to be ${statuses.join("/")}`,
+  );
 }
 
 function participants() {

@@ -22,30 +22,15 @@ export class DealContract extends p8e.P8eContract {
   }
 }
 
+/** The same deal with an INVESTOR signing too (the function is inherited). */
 @p8e.Participants([PartyType.ORIGINATOR, PartyType.SERVICER, PartyType.INVESTOR])
 @p8e.ScopeSpecification(["io.p8e.test.deals"])
-export class SyndicateContract extends p8e.P8eContract {
-  static override readonly package = "io.p8e.test";
-
-  @p8e.Function({ invokedBy: PartyType.ORIGINATOR })
-  @p8e.Record("deal", StringValueSchema)
-  propose(@p8e.Input("deal", StringValueSchema) deal: StringValue): StringValue {
-    return accepted(deal);
-  }
-}
+export class SyndicateContract extends DealContract {}
 
 /** A deal whose spec and bundle a test stores for the invoker alone: a counterparty cannot load them. */
 @p8e.Participants([PartyType.ORIGINATOR, PartyType.SERVICER])
 @p8e.ScopeSpecification(["io.p8e.test.deals"])
-export class PrivateDealContract extends p8e.P8eContract {
-  static override readonly package = "io.p8e.test";
-
-  @p8e.Function({ invokedBy: PartyType.ORIGINATOR })
-  @p8e.Record("deal", StringValueSchema)
-  propose(@p8e.Input("deal", StringValueSchema) deal: StringValue): StringValue {
-    return accepted(deal);
-  }
-}
+export class PrivateDealContract extends DealContract {}
 
 @p8e.ScopeSpecificationDefinition({
   uuid: "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d",

@@ -26,6 +26,8 @@ import {
   type ScopeSpecification,
   type Session,
 } from "@p8e/spec-model/metadata";
+import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
+import { QueryGrantsRequest, QueryGrantsResponse } from "cosmjs-types/cosmos/authz/v1beta1/query";
 import { MemorializerError } from "./errors.js";
 
 /** A scope as the chain holds it, with its sessions and records. */
@@ -42,6 +44,16 @@ export interface ScopeView {
 export interface ContractSpecificationView {
   readonly specification: ContractSpecification;
   readonly recordSpecifications: readonly RecordSpecification[];
+}
+
+/** An authz grant as the chain holds it: what it authorizes and until when. */
+export interface AuthzGrantView {
+  /** The authorization's type URL, e.g. `/cosmos.authz.v1beta1.GenericAuthorization`. */
+  readonly authorizationType: string;
+  /** For a GenericAuthorization, the Msg type it allows. */
+  readonly msg: string | undefined;
+  /** When it lapses; undefined for a grant without expiry. */
+  readonly expiration: Date | undefined;
 }
 
 /** A coin balance: an integer amount as a decimal string and its denomination. */
@@ -223,6 +235,36 @@ export class ChainQueries {
     } catch (cause) {
       throw queryError("/cosmos.bank.v1beta1.Query/AllBalances", cause);
     }
+  }
+
+  /** The authz grants `granter` gave `grantee`, for `msgTypeUrl` only when given. */
+  async authzGrants(granter: string, grantee: string, msgTypeUrl = ""): Promise<AuthzGrantView[]> {
+    const path = "/cosmos.authz.v1beta1.Query/Grants";
+    const request = QueryGrantsRequest.encode(
+      QueryGrantsRequest.fromPartial({ granter, grantee, msgTypeUrl }),
+    ).finish();
+    let answer: Uint8Array;
+    try {
+      answer = await this.abci(path, request);
+    } catch (error) {
+      // With a Msg type, the SDK answers "no authorization found" as an error rather than an empty list.
+      if (error instanceof MemorializerError && /no authorization found|not found/i.test(error.log ?? error.message))
+        return [];
+      throw error;
+    }
+    const response = QueryGrantsResponse.decode(answer);
+    return response.grants.map((grant) => {
+      const type = grant.authorization?.typeUrl ?? "";
+      const msg =
+        type === "/cosmos.authz.v1beta1.GenericAuthorization" && grant.authorization !== undefined
+          ? GenericAuthorization.decode(grant.authorization.value).msg
+          : undefined;
+      const expiration =
+        grant.expiration === undefined
+          ? undefined
+          : new Date(Number(grant.expiration.seconds) * 1000 + Math.floor(grant.expiration.nanos / 1_000_000));
+      return { authorizationType: type, msg, expiration };
+    });
   }
 
   /** The raw ABCI query, for services this class does not wrap. */

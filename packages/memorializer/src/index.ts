@@ -20,6 +20,7 @@ export {
   type MsgRevokeEncodeObject,
 } from "./authz-msgs.js";
 export {
+  type AuthzGrantView,
   type Balance,
   ChainQueries,
   type ContractSpecificationView,

@@ -320,16 +320,17 @@ describe("memorialize()", { timeout: 30_000 }, () => {
     expect(refused.outcomes[0]!.error?.msgType).toBe(metadataTypeUrls.writeSession);
     expect(refused.outcomes[0]!.error?.message).toContain(counterparty.address);
 
-    await counterparty.submit(authzGrantMsgs(env, { granter: counterparty.address }));
-    const grants = QueryGrantsResponse.decode(
-      await memorializer.query.abci(
-        "/cosmos.authz.v1beta1.Query/Grants",
-        QueryGrantsRequest.encode(
-          QueryGrantsRequest.fromPartial({ granter: counterparty.address, grantee: memorializer.address }),
-        ).finish(),
-      ),
+    expect(
+      await memorializer.query.authzGrants(counterparty.address, memorializer.address, metadataTypeUrls.writeSession),
+    ).toEqual([]);
+    const expiration = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
+    await counterparty.submit(authzGrantMsgs(env, { granter: counterparty.address, expiration }));
+    const grants = await memorializer.query.authzGrants(counterparty.address, memorializer.address);
+    expect(grants.map((g) => [g.authorizationType, g.msg, g.expiration?.getTime()]).sort()).toEqual(
+      [metadataTypeUrls.writeScope, metadataTypeUrls.writeSession]
+        .map((msg) => ["/cosmos.authz.v1beta1.GenericAuthorization", msg, expiration.getTime()])
+        .sort(),
     );
-    expect(grants.grants).toHaveLength(2);
 
     const { outcomes } = await memorializer.memorialize([env]);
     expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);

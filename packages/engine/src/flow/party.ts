@@ -7,7 +7,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { EosClient, ReceivedMail } from "@p8e/eos-client";
-import { authzGrantMsgs, type Memorializer } from "@p8e/memorializer";
+import { authzGrantMsgs, authzMsgTypeUrls, type Memorializer } from "@p8e/memorializer";
 import {
   type Envelope,
   EnvelopeError_Type,
@@ -387,7 +387,7 @@ export function createParty(options: PartyOptions): Party {
     }
     if (current.status === "EXECUTED") {
       const envelope = decode(current.result!);
-      if (current.txHashes.length === 0) {
+      if (current.txHashes.length === 0 && !(await grantsInPlace(envelope))) {
         const grants = authzGrantMsgs(envelope, {
           granter: memorializer.address,
           expiration: new Date(now().getTime() + grantLifetimeMs),
@@ -399,6 +399,21 @@ export function createParty(options: PartyOptions): Party {
       current = await save(current, { status: "OUTBOX" });
     }
     return current;
+  }
+
+  /**
+   * Whether this party's grants to the invoker for every Msg the envelope needs are on chain with
+   * at least a quarter of their lifetime left. A GenericAuthorization is per Msg type, not per
+   * envelope, so one broadcast serves the executions that follow it.
+   */
+  async function grantsInPlace(envelope: Envelope): Promise<boolean> {
+    const invoker = envelope.contract?.invoker?.signingPublicKey?.publicKeyBytes;
+    if (invoker === undefined) return false;
+    const grants = await memorializer.query.authzGrants(memorializer.address, engine.addressOf(invoker));
+    const until = now().getTime() + grantLifetimeMs / 4;
+    return authzMsgTypeUrls(envelope).every((msg) =>
+      grants.some((g) => g.msg === msg && (g.expiration === undefined || g.expiration.getTime() > until)),
+    );
   }
 
   async function onError(mail: ReceivedMail): Promise<void> {

@@ -42,6 +42,8 @@ import {
 import { createTestEnvironment, type TestParty } from "../src/testing/index.js";
 
 const { values } = parseArgs({
+  // pnpm passes a lone "--" through to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     executions: { type: "string", default: "40" },
     rounds: { type: "string", default: "5" },

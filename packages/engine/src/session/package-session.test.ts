@@ -108,3 +108,57 @@ describe("Engine.package() on an existing scope", { timeout: 60_000 }, () => {
     ).rejects.toThrow("the scope has no record tally, which TallyContract's constructor requires");
   });
 });
+
+describe("Engine.package() with a list record", { timeout: 60_000 }, () => {
+  it("gives the constructor every output of a list record (FACT_LIST)", async () => {
+    const { create, toBinary } = await import("@bufbuild/protobuf");
+    const { MetadataAddress, contractSpecId } = await import("@p8e/spec-model");
+    const { RecordSchema, ScopeSchema, SessionSchema } = await import("@p8e/spec-model/metadata");
+    const { NotesContract, NotesScopeSpecification } = await import("../testdata/notes-contract.js");
+    const { notesEntry } = await import("../testdata/entries.js");
+    const alice = env.party("alice");
+    const notes = await env.publish({
+      contract: NotesContract,
+      bundle: await bundleContract(notesEntry),
+      scopeSpecifications: [NotesScopeSpecification],
+    });
+    // A scope as the chain would hold it, whose record "notes" has two outputs (a RECORD_LIST).
+    const stored = [];
+    for (const value of ["first", "second"]) {
+      const bytes = toBinary(StringValueSchema, create(StringValueSchema, { value }));
+      stored.push((await alice.eos.put(bytes)).hashBase64);
+    }
+    const scopeUuid = crypto.randomUUID();
+    const session = MetadataAddress.forSession(scopeUuid, crypto.randomUUID());
+    const view = {
+      scope: create(ScopeSchema, {
+        scopeId: MetadataAddress.forScope(scopeUuid).bytes,
+        specificationId: MetadataAddress.forScopeSpecification("9c8b7a69-5847-4362-a150-f4e3d2c1b0a9").bytes,
+        owners: [{ address: alice.address, role: 5 }],
+      }),
+      sessions: [
+        create(SessionSchema, { sessionId: session.bytes, specificationId: contractSpecId(notes.spec).address.bytes }),
+      ],
+      records: [
+        create(RecordSchema, {
+          name: "notes",
+          sessionId: session.bytes,
+          process: { name: StringValueSchema.typeName, method: "summarize" },
+          outputs: stored.map((hash) => ({ hash, status: 1 })),
+        }),
+      ],
+    };
+    const result = await alice.engine.run({
+      spec: notes.specHash,
+      scope: view,
+      participants: [alice.participant(PartyType.OWNER)],
+      inputs: { note: input(StringValueSchema, { value: "third" }) },
+    });
+    expect(result.envelope.contract!.inputs.map((i) => i.dataLocation?.ref?.hash)).toEqual(stored);
+    expect(result.status).toBe("signed");
+    const summary = result.outcomes[0]!.output!;
+    const bytes = await alice.eos.get(summary.hash);
+    const { fromBinary } = await import("@bufbuild/protobuf");
+    expect(fromBinary(StringValueSchema, bytes).value).toBe("first | second | third");
+  });
+});

@@ -6,3 +6,4 @@ export const clockEntry = new URL("./clock-contract.ts", import.meta.url);
 export const moduleLoadingEntry = new URL("./module-loading-contract.ts", import.meta.url);
 export const tallyEntry = new URL("./tally-contract.ts", import.meta.url);
 export const dealEntry = new URL("./deal-contracts.ts", import.meta.url);
+export const notesEntry = new URL("./notes-contract.ts", import.meta.url);

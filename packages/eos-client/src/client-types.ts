@@ -249,7 +249,15 @@ export interface EosClient {
   /** Puts a dead mail item back into delivery. */
   requeueMail(uuid: string, options?: CallSettings): Promise<void>;
   /** The store's replication queue per remote key. */
-  replicationStatus(options?: CallSettings): Promise<{ remotes: RemoteReplication[]; unrouted: number }>;
+  /**
+   * The store's replication queue per remote key; `unrouted` counts pushes waiting for audience keys
+   * no store URL is registered for, and `unroutedKeys` names those keys.
+   */
+  replicationStatus(options?: CallSettings): Promise<{
+    remotes: RemoteReplication[];
+    unrouted: number;
+    unroutedKeys: { readonly publicKey: Uint8Array; readonly pending: number }[];
+  }>;
   /** The store's node key and limits. */
   serverInfo(options?: CallSettings): Promise<GetServerInfoResponse>;
   /** Stores an already-encrypted DIME as is. */

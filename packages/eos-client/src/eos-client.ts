@@ -440,6 +440,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
           nextAttemptAt: remote.nextAttemptAt === undefined ? undefined : timestampDate(remote.nextAttemptAt),
         })),
         unrouted: Number(response.unrouted),
+        unroutedKeys: response.unroutedKeys.map((k) => ({ publicKey: k.publicKey, pending: Number(k.pending) })),
       };
     },
 

@@ -111,7 +111,10 @@ describe("createEosClient()", () => {
     const alice = party();
     await alice.client.registerKey(alice.keys.publicKey);
     const before = (await alice.client.replicationStatus()).unrouted;
-    await alice.client.put(new TextEncoder().encode("for a stranger"), { audience: [generateKeyPair().publicKey] });
-    expect((await alice.client.replicationStatus()).unrouted).toBe(before + 1);
+    const stranger = generateKeyPair().publicKey;
+    await alice.client.put(new TextEncoder().encode("for a stranger"), { audience: [stranger] });
+    const status = await alice.client.replicationStatus();
+    expect(status.unrouted).toBe(before + 1);
+    expect(status.unroutedKeys).toContainEqual({ publicKey: stranger, pending: 1 });
   });
 });

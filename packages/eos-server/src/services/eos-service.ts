@@ -250,6 +250,10 @@ export function eosService(context: HandlerContext): ServiceImpl<typeof EosServi
             }),
           ),
           unrouted: BigInt(status.unrouted),
+          unroutedKeys: status.unroutedKeys.map((k) => ({
+            publicKey: keyFromBase64(k.publicKey),
+            pending: BigInt(k.pending),
+          })),
         });
       });
     },

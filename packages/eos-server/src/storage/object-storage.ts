@@ -78,6 +78,8 @@ export interface ReplicationStatus {
   readonly remotes: readonly RemoteReplicationStatus[];
   /** Pending pushes for keys that have no URL registered yet. */
   readonly unrouted: number;
+  /** The keys those objects wait for (base64), each with its count. */
+  readonly unroutedKeys: readonly { readonly publicKey: string; readonly pending: number }[];
 }
 
 /** A payload being written to a temporary file while it streams in. */

@@ -160,7 +160,13 @@ export function replicationQueries(
         `SELECT count(*) AS n FROM replication r LEFT JOIN public_keys k ON k.public_key = r.public_key
          WHERE r.replicated_at IS NULL AND k.public_key IS NULL`,
       ).get();
-      return { remotes, unrouted: (unrouted?.n as number) ?? 0 };
+      const unroutedKeys = sql(
+        `SELECT r.public_key AS public_key, count(*) AS n FROM replication r LEFT JOIN public_keys k ON k.public_key = r.public_key
+         WHERE r.replicated_at IS NULL AND k.public_key IS NULL GROUP BY r.public_key ORDER BY r.public_key`,
+      )
+        .all()
+        .map((row) => ({ publicKey: row.public_key as string, pending: row.n as number }));
+      return { remotes, unrouted: (unrouted?.n as number) ?? 0, unroutedKeys };
     },
     retryReplicationsTo(url, now) {
       return writes.run(() => {

@@ -143,22 +143,26 @@ export function createParty(options: PartyOptions): Party {
     return current;
   }
 
-  async function afterExecution(record: EnvelopeRecord, result: ExecutionResult): Promise<EnvelopeRecord> {
+  /**
+   * Takes the invoker's own execution. `requested` says whether the request is out already (it is
+   * mailed while the invoker executes, since counterparties execute the pre-execution envelope).
+   */
+  async function afterExecution(
+    record: EnvelopeRecord,
+    result: ExecutionResult,
+    requested: boolean,
+  ): Promise<EnvelopeRecord> {
     const resultBytes = encode(result.envelope);
     if (result.status === "failed") {
-      const saved = await save(record, {
-        result: resultBytes,
-        status: "ERROR",
-        error: {
-          type: errorTypeName(errorTypes.contract),
-          message: `${result.failure.function} failed: ${result.failure.reason}`,
-        },
-      });
-      return saved;
+      const message = `${result.failure.function} failed: ${result.failure.reason}`;
+      const failed = { ...record, result: resultBytes };
+      if (!requested)
+        return save(failed, { status: "ERROR", error: { type: errorTypeName(errorTypes.contract), message } });
+      return fail(failed, errorTypes.contract, message, otherParties(decode(record.input)));
     }
     if (result.status === "signed") return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }));
     const saved = await save(record, { result: resultBytes, status: "FRAGMENT" });
-    await sendRequest(saved);
+    if (!requested) await sendRequest(saved);
     return saved;
   }
 
@@ -410,8 +414,9 @@ export function createParty(options: PartyOptions): Party {
         .run(record.executionUuid, async () => {
           const current = (await store.get(record.executionUuid))!;
           if (current.side === "invoker") {
+            // The request may or may not have gone out before the stop; afterExecution sends it.
             if (current.status === "CREATED")
-              await afterExecution(current, await engine.execute(decode(current.input)));
+              await afterExecution(current, await engine.execute(decode(current.input)), false);
             else if (current.status === "FRAGMENT") await sendRequest(current);
             else if (current.status === "SIGNED" || current.status === "CHAINCODE") await memorialize(current);
           } else if (current.status === "INBOX") {
@@ -505,7 +510,11 @@ export function createParty(options: PartyOptions): Party {
           txHashes: [],
         };
         record = await save(record, { status: "CREATED" });
-        return stateOf(await afterExecution(record, await engine.execute(envelope)));
+        // The request goes out while the invoker executes: counterparties execute the same
+        // pre-execution envelope, and their answers wait (per execution) until this finishes.
+        const requested = otherParties(envelope).length > 0;
+        const [result] = await Promise.all([engine.execute(envelope), requested ? sendRequest(record) : undefined]);
+        return stateOf(await afterExecution(record, result, requested));
       });
     },
 

@@ -67,6 +67,8 @@ async function twoPartyLatencies(runs: number): Promise<number[]> {
   const pair = await createTestEnvironment({
     parties: ["originator", "servicer"],
     stores: "per-party",
+    // Each store in its own process, as two organisations' stores would be.
+    storeProcesses: true,
     policies: { servicer: () => "approve" },
   });
   try {

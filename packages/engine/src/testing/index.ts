@@ -5,6 +5,7 @@
  * @module
  */
 
+export type { TestStore } from "./store-process.js";
 export {
   createTestEnvironment,
   ENCRYPTION_PATH,

@@ -13,7 +13,7 @@ import {
 } from "@p8e/contract-annotations/chain";
 import { createDevnet, DEV_ACCOUNT_BALANCE, type Devnet } from "@p8e/devnet";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
-import { createJsonLogger, type EosServer, silentLogger, startEosServer } from "@p8e/eos-server";
+import { createJsonLogger, silentLogger, startEosServer } from "@p8e/eos-server";
 import { generateKeyPair, generateMnemonic, type KeyPair, keyPairFromMnemonic } from "@p8e/hashing-crypto";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
 import type { ContractSpec } from "@p8e/spec-model";
@@ -25,6 +25,7 @@ import { type ApprovalPolicy, createParty, type Party } from "../flow/party.js";
 import { createSqliteEnvelopeStore } from "../flow/sqlite-envelope-store.js";
 import type { Participant } from "../parties.js";
 import type { SandboxOptions } from "../sandbox/sandbox.js";
+import { startStoreProcess, type TestStore } from "./store-process.js";
 
 /** Options of createTestEnvironment(). */
 export interface TestEnvironmentOptions {
@@ -40,6 +41,11 @@ export interface TestEnvironmentOptions {
    * answers travel by replication as between organisations.
    */
   readonly stores?: "shared" | "per-party";
+  /**
+   * With a store each, run every store in a process of its own (the real `p8e-eos-server`), as
+   * separate deployments would, instead of in this process. Off unless told.
+   */
+  readonly storeProcesses?: boolean;
   /** A party's approval policy for requests it receives, by party name; "hold" unless told. */
   readonly policies?: Readonly<Record<string, ApprovalPolicy>>;
 }
@@ -55,7 +61,7 @@ export interface TestParty {
   readonly mnemonic: string;
   readonly eos: EosClient;
   /** The object store this party uses. */
-  readonly eosServer: EosServer;
+  readonly eosServer: TestStore;
   readonly engine: Engine;
   readonly memorializer: Memorializer;
   /** Its side of multi-party executions, started, with its envelope state in the environment's folder. */
@@ -80,7 +86,7 @@ export interface Publishable {
 export interface TestEnvironment extends AsyncDisposable {
   readonly devnet: Devnet;
   /** The first party's object store (with "shared" stores, every party's). */
-  readonly eosServer: EosServer;
+  readonly eosServer: TestStore;
   readonly parties: Readonly<Record<string, TestParty>>;
   /** The party named `name`. */
   party(name: string): TestParty;
@@ -108,7 +114,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     genesis: { accounts: mnemonics.map((mnemonic) => ({ mnemonic, nhash: DEV_ACCOUNT_BALANCE })) },
   });
   const dataDir = await mkdtemp(join(tmpdir(), "p8e-test-env-"));
-  const servers = new Map<string, EosServer>();
+  const servers = new Map<string, TestStore>();
   const parties: Record<string, TestParty> = {};
   const cleanups: (() => unknown)[] = [];
   const close = async () => {
@@ -133,7 +139,13 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
       const nodeKeys = options.parties.map(() => generateKeyPair());
       for (const [index, name] of options.parties.entries()) {
         const peers = nodeKeys.filter((_, i) => i !== index).map((k) => k.publicKey);
-        servers.set(name, await startStore(name, nodeKeys[index]!.privateKey, peers));
+        const nodePrivateKey = nodeKeys[index]!.privateKey;
+        servers.set(
+          name,
+          options.storeProcesses === true
+            ? await startStoreProcess({ dataDir: join(dataDir, "eos", name), nodePrivateKey, trustedPeers: peers })
+            : await startStore(name, nodePrivateKey, peers),
+        );
       }
     } else {
       const shared = await startStore("shared");

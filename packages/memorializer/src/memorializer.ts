@@ -729,18 +729,21 @@ class CosmosMemorializer implements Memorializer {
   async #waitForInclusion(hash: string, hashBytes: Uint8Array): Promise<Awaited<ReturnType<CometClient["tx"]>>> {
     const deadline = Date.now() + this.#settings.inclusionTimeoutMs;
     let pause = 10;
+    let lastError: unknown;
     for (;;) {
       try {
         return await this.#comet.tx({ hash: hashBytes });
-      } catch {
+      } catch (error) {
         // Not indexed yet (CometBFT answers "tx (…) not found"); look again shortly.
+        lastError = error;
       }
       if (Date.now() >= deadline) {
         this.#signerState = undefined;
+        const last = lastError instanceof Error ? lastError.message : String(lastError);
         throw new MemorializerError(
           "timeout",
-          `transaction ${hash} was accepted but not included within ${this.#settings.inclusionTimeoutMs} ms`,
-          { txHash: hash },
+          `transaction ${hash} was accepted but not included within ${this.#settings.inclusionTimeoutMs} ms (last answer: ${last})`,
+          { txHash: hash, cause: lastError },
         );
       }
       await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));

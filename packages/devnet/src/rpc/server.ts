@@ -54,13 +54,29 @@ function requireString(params: Params, name: string): string {
 }
 
 /** Bytes given as base64 (JSON-RPC) or 0x-prefixed hex (URI form). */
+/** A bare `0x…` value of the URI form: hex, where JSON-RPC would carry base64. */
+class UriHex {
+  constructor(readonly hex: string) {}
+}
+
+/**
+ * A bytes parameter. As CometBFT: in JSON-RPC a `[]byte` is base64 and a `HexBytes` (hexDefault)
+ * hex; in the URI form a bare value is `0x`-hex. A base64 string may itself begin with "0x", so
+ * the prefix means hex only in the URI form.
+ */
 function bytesParam(params: Params, name: string, { hexDefault = false } = {}): Uint8Array {
   const value = params[name];
   if (value === undefined || value === null || value === "") return new Uint8Array();
+  if (value instanceof UriHex) {
+    try {
+      return fromHex(value.hex);
+    } catch {
+      throw invalidParams(`${name} is not hex: 0x${value.hex}`);
+    }
+  }
   if (typeof value !== "string") throw invalidParams(`${name} must be a string`);
   try {
-    if (value.startsWith("0x") || value.startsWith("0X")) return fromHex(value.slice(2));
-    if (hexDefault) return fromHex(value);
+    if (hexDefault) return fromHex(value.startsWith("0x") || value.startsWith("0X") ? value.slice(2) : value);
     return fromBase64(value);
   } catch {
     throw invalidParams(`${name} is not ${hexDefault ? "hex" : "base64"}: ${value}`);
@@ -281,7 +297,7 @@ async function handleCall(node: DevnetNode, request: JsonRpcRequest): Promise<Js
 function uriParams(url: URL): Params {
   const params: Params = {};
   for (const [key, raw] of url.searchParams) {
-    params[key] = /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
+    params[key] = /^".*"$/.test(raw) ? raw.slice(1, -1) : /^0[xX]/.test(raw) ? new UriHex(raw.slice(2)) : raw;
   }
   return params;
 }

@@ -8,7 +8,13 @@ import { tempDir } from "./testdata/temp-dir.js";
 describe("loadNodeEnvConfig()", () => {
   it("gives the embedded defaults, with the data folder made absolute", () => {
     const config = loadNodeEnvConfig({}, { cwd: "/srv/party" });
-    expect(config).toMatchObject({ dataDir: "/srv/party/.p8e", apiPort: 7070, eosPort: 7071, devnetPort: 26657 });
+    expect(config).toMatchObject({
+      dataDir: "/srv/party/.p8e",
+      apiPort: 7070,
+      eosPort: 7071,
+      devnetPort: 26657,
+      approvalPolicy: "hold",
+    });
     expect(config.chainRpcUrl).toBeUndefined();
     expect(keystorePassphrase(config)).toBe(DEV_PASSPHRASE);
   });
@@ -22,6 +28,7 @@ describe("loadNodeEnvConfig()", () => {
         P8E_CHAIN_RPC_URL: "ftp://node",
         P8E_PUBLISH_EXAMPLES: "maybe",
         P8E_LOG_LEVEL: "loud",
+        P8E_APPROVAL_POLICY: "sometimes",
       });
     } catch (caught) {
       error = caught;
@@ -34,6 +41,7 @@ describe("loadNodeEnvConfig()", () => {
       "P8E_CHAIN_RPC_URL",
       "P8E_PUBLISH_EXAMPLES",
       "P8E_LOG_LEVEL",
+      "P8E_APPROVAL_POLICY",
     ]) {
       expect(message).toContain(variable);
     }
@@ -61,6 +69,11 @@ describe("loadNodeEnvConfig()", () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it("takes the approval policy for other parties' requests: hold or approve", () => {
+    expect(loadNodeEnvConfig({ P8E_APPROVAL_POLICY: "approve" }).approvalPolicy).toBe("approve");
+    expect(loadNodeEnvConfig({ P8E_APPROVAL_POLICY: "hold" }).approvalPolicy).toBe("hold");
   });
 
   it("requires a passphrase of one's own with a real chain", () => {

@@ -40,6 +40,7 @@ export const nodeEnvConfigSchema = z
     publishExamples: flag.default(true),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     shutdownTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    approvalPolicy: z.enum(["hold", "approve"]).default("hold"),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -89,6 +90,10 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   shutdownTimeoutMs: {
     env: "P8E_SHUTDOWN_TIMEOUT_MS",
     help: "how long in-flight work may finish after SIGINT/SIGTERM (default 30000)",
+  },
+  approvalPolicy: {
+    env: "P8E_APPROVAL_POLICY",
+    help: "other parties' requests: hold them for approve/reject through the API, or approve them at once (default hold)",
   },
 };
 

@@ -1,5 +1,6 @@
 // Prometheus metrics with prom-client, on one registry per environment (several may share a process).
 import { statfs } from "node:fs/promises";
+import { envelopeStatuses } from "@p8e/engine";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The environment's metrics. */
@@ -11,8 +12,10 @@ export interface NodeEnvMetrics {
   readonly fuel: Histogram;
   /** Envelopes memorialized, by the chain's outcome: memorialized, already-memorialized, failed. */
   readonly broadcasts: Counter<"result">;
-  /** Envelopes the environment holds, by state. */
+  /** Envelopes the environment holds, by state; filled from `countEnvelopesFrom`'s source when scraped. */
   readonly envelopes: Gauge<"status">;
+  /** Sets where the envelope gauge reads the envelopes from (the party's list()). */
+  countEnvelopesFrom(source: () => Promise<readonly { readonly status: string }[]>): void;
   /** Objects and bytes this party put into the object store (contracts, inputs, outputs, envelopes). */
   readonly eosObjects: Counter;
   readonly eosBytes: Counter;
@@ -34,8 +37,12 @@ export function createMetrics(options: { readonly dataDir?: string } = {}): Node
       },
     });
   }
+  let envelopeSource: (() => Promise<readonly { readonly status: string }[]>) | undefined;
   return {
     registry,
+    countEnvelopesFrom(source) {
+      envelopeSource = source;
+    },
     executions: new Counter({
       name: "p8e_executions_total",
       help: "Contract executions by result (signed, needs-signatures, failed)",
@@ -59,6 +66,12 @@ export function createMetrics(options: { readonly dataDir?: string } = {}): Node
       help: "Envelopes this environment holds, by state",
       labelNames: ["status"],
       registers: [registry],
+      async collect() {
+        if (envelopeSource === undefined) return;
+        const counts = new Map<string, number>(envelopeStatuses.map((status) => [status, 0]));
+        for (const { status } of await envelopeSource()) counts.set(status, (counts.get(status) ?? 0) + 1);
+        for (const [status, count] of counts) this.set({ status }, count);
+      },
     }),
     eosObjects: new Counter({
       name: "p8e_eos_put_objects_total",

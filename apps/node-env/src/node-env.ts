@@ -4,7 +4,16 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDevnet, DEV_ACCOUNT_BALANCE, type Devnet } from "@p8e/devnet";
-import { createEngine, type Engine, type ExecutionResult, type SessionOptions } from "@p8e/engine";
+import {
+  createEngine,
+  createParty,
+  createSqliteEnvelopeStore,
+  type Engine,
+  type EnvelopeState,
+  type ExecutionResult,
+  type Party,
+  type SessionOptions,
+} from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, startEosServer } from "@p8e/eos-server";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
@@ -20,10 +29,13 @@ import { createRequestHandler, type RouteRegistrar } from "./routes.js";
 /** The name of the party's key in `<dataDir>/keys`. */
 export const NODE_KEY_NAME = "node";
 
-/** An execution this environment ran, and what the chain made of it. */
+/** An execution this environment invoked, where its envelope stands, and what the chain made of it. */
 export interface ExecutionRecord {
+  /** The envelope's state: COMPLETE when this party signed alone, FRAGMENT while others must answer, or ERROR. */
+  readonly state: EnvelopeState;
+  /** This party's own execution of it. */
   readonly result: ExecutionResult;
-  /** The chain's outcome, for signed executions. */
+  /** The chain's outcome, for executions memorialized before invoke returned (signed by this party alone). */
   readonly outcome?: EnvelopeOutcome;
 }
 
@@ -40,11 +52,13 @@ export interface NodeEnv extends AsyncDisposable {
   readonly eos: EosClient;
   readonly engine: Engine;
   readonly memorializer: Memorializer;
+  /** This party's side of multi-party executions: its envelopes, approvals, rejections, cancels. */
+  readonly party: Party;
   readonly metrics: NodeEnvMetrics;
   readonly logger: Logger;
   /** The contracts published at start, by name. */
   readonly contracts: ReadonlyMap<string, PublishedContract>;
-  /** Runs a session and, when it is signed, memorializes it. */
+  /** Invokes a session through the party: memorialized at once when signed, else mailed to the others. */
   execute(session: SessionOptions): Promise<ExecutionRecord>;
   readonly ready: boolean;
   /** Stops accepting work, lets in-flight work finish (up to shutdownTimeoutMs), then closes everything. */
@@ -137,6 +151,42 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     });
     closers.push(() => engine.close());
 
+    // What the party's executions and chain writes produce, for the metrics and for execute()'s answer.
+    const seen = recentByExecution<{ result?: ExecutionResult; outcome?: EnvelopeOutcome }>(256);
+    const observedEngine = observe(engine, "execute", (result: ExecutionResult) => {
+      metrics.executions.inc({ result: result.status });
+      metrics.fuel.observe(result.fuelUsed);
+      seen.merge(result.envelope.executionUuid?.value, { result });
+    });
+    const observedMemorializer = observe(
+      memorializer,
+      "memorialize",
+      ({ outcomes }: Awaited<ReturnType<Memorializer["memorialize"]>>) => {
+        for (const outcome of outcomes) {
+          metrics.broadcasts.inc({ result: outcome.status });
+          logger.info({ scope: outcome.scope, session: outcome.session, status: outcome.status }, "memorialized");
+        }
+      },
+      (envelopes: readonly { executionUuid?: { value: string } }[], { outcomes }) => {
+        envelopes.forEach((envelope, index) => {
+          const outcome = outcomes[index];
+          if (outcome !== undefined) seen.merge(envelope.executionUuid?.value, { outcome });
+        });
+      },
+    );
+    const store = createSqliteEnvelopeStore({ path: join(config.dataDir, "envelopes.sqlite") });
+    closers.push(() => store.close());
+    const party = createParty({
+      engine: observedEngine,
+      eos,
+      memorializer: observedMemorializer,
+      store,
+      policy: () => config.approvalPolicy,
+      onError: (error, context) => logger.warn({ err: error, context }, "envelope work failed; it is retried"),
+    });
+    closers.push(() => party.close());
+    metrics.countEnvelopesFrom(() => party.list());
+
     const contracts = new Map<string, PublishedContract>();
     if (config.publishExamples) {
       for (const source of EXAMPLE_CONTRACTS) {
@@ -160,18 +210,19 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       if (!accepting) return Promise.reject(new NodeEnvError("closed", "the environment is shutting down"));
       return track(
         (async () => {
-          const result = await engine.run(session);
-          metrics.executions.inc({ result: result.status });
-          metrics.fuel.observe(result.fuelUsed);
-          if (result.status !== "signed") return { result };
-          const { outcomes } = await memorializer.memorialize([result.envelope]);
-          const outcome = outcomes[0]!;
-          metrics.broadcasts.inc({ result: outcome.status });
-          logger.info({ scope: outcome.scope, session: outcome.session, status: outcome.status }, "memorialized");
-          return { result, outcome };
+          const state = await party.invoke(session);
+          const { result, outcome } = seen.take(state.executionUuid) ?? {};
+          if (result === undefined) {
+            throw new Error(`execution ${state.executionUuid} ended ${state.status} without a result of its own`);
+          }
+          logger.info({ executionUuid: state.executionUuid, status: state.status }, "invoked");
+          return { state, result, ...(outcome === undefined ? {} : { outcome }) };
         })(),
       );
     };
+
+    await party.start();
+    logger.info({ policy: config.approvalPolicy }, "envelope flow started");
 
     let ready = false;
     let http: HttpServer | undefined;
@@ -188,6 +239,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       eos,
       engine,
       memorializer,
+      party,
       metrics,
       logger,
       contracts,
@@ -297,4 +349,50 @@ function countingEos(eos: EosClient, metrics: NodeEnvMetrics): EosClient {
       return property === "put" || property === "putMessage" ? counted(bound) : bound;
     },
   });
+}
+
+/**
+ * `target` with `method`'s results passed to `onResult` (and, with its arguments, to `onCall`);
+ * other members stay bound to the target itself.
+ */
+function observe<T extends object, R>(
+  target: T,
+  method: keyof T & string,
+  onResult: (result: R) => void,
+  // biome-ignore lint/suspicious/noExplicitAny: the method's first argument, whatever it is
+  onCall?: (first: any, result: R) => void,
+): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== "function") return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(object);
+      if (property !== method) return bound;
+      return async (...args: unknown[]) => {
+        const result = (await bound(...args)) as R;
+        onResult(result);
+        onCall?.(args[0], result);
+        return result;
+      };
+    },
+  });
+}
+
+/** A small map by execution UUID that forgets its oldest entries beyond `limit`. */
+function recentByExecution<V extends object>(limit: number) {
+  const entries = new Map<string, V>();
+  return {
+    merge(executionUuid: string | undefined, value: V) {
+      if (executionUuid === undefined) return;
+      const merged = { ...entries.get(executionUuid), ...value };
+      entries.delete(executionUuid);
+      entries.set(executionUuid, merged);
+      while (entries.size > limit) entries.delete(entries.keys().next().value!);
+    },
+    take(executionUuid: string): V | undefined {
+      const value = entries.get(executionUuid);
+      entries.delete(executionUuid);
+      return value;
+    },
+  };
 }

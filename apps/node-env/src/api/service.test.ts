@@ -86,4 +86,121 @@ describe("NodeService", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ address: env.address, ready: true });
   });
+
+  it("lists, shows and watches the envelope of an execution this party signs alone; it is COMPLETE at once", async () => {
+    const client = createNodeClient({ baseUrl: env.apiUrl, key: env.keys.signing });
+    const watching = new AbortController();
+    const changes: string[] = [];
+    const watched = (async () => {
+      try {
+        for await (const { envelope } of client.watchEnvelopes({}, { signal: watching.signal })) {
+          changes.push(envelope!.status);
+          if (envelope!.status === "COMPLETE") return envelope!;
+        }
+      } catch (error) {
+        if (!watching.signal.aborted) throw error;
+      }
+      return undefined;
+    })();
+    // The stream is open once the server has answered its headers; give it that moment.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const executed = await client.execute({
+      contract: { case: "name", value: "hello-world" },
+      scopeSpecUuid: "1e6280b6-3544-40d2-b862-ddd2525620d3",
+      inputs: { name: { value: { case: "json", value: '{"firstName":"Ada","lastName":"Lovelace"}' } } },
+    });
+    expect(executed).toMatchObject({ status: "signed", envelopeStatus: "COMPLETE", chainStatus: "memorialized" });
+    const last = await Promise.race([watched, new Promise((r) => setTimeout(() => r("timeout"), 10_000))]);
+    watching.abort();
+    expect(last).toMatchObject({ executionUuid: executed.executionUuid, status: "COMPLETE", side: "invoker" });
+    expect(changes).toEqual(["CREATED", "SIGNED", "CHAINCODE", "COMPLETE"]);
+
+    const { envelopes } = await client.listEnvelopes({ status: ["complete"], side: "invoker", scope: executed.scope });
+    expect(envelopes.map((e) => e.executionUuid)).toEqual([executed.executionUuid]);
+    expect(envelopes[0]).toMatchObject({
+      scope: executed.scope,
+      session: executed.session,
+      contract: "io.p8e.contracts.examplekotlin.HelloWorldContract",
+    });
+    expect(envelopes[0]!.inputEnvelope).toHaveLength(0);
+    expect(Object.keys(envelopes[0]!.timesMs).sort()).toEqual(["CHAINCODE", "COMPLETE", "CREATED", "SIGNED"]);
+    expect(envelopes[0]!.txHashes).toEqual(executed.txHashes);
+    expect((await client.listEnvelopes({ status: ["INBOX"] })).envelopes).toEqual([]);
+
+    const shown = await client.getEnvelope({ executionUuid: executed.executionUuid });
+    expect(shown.envelope?.status).toBe("COMPLETE");
+    expect(shown.envelope!.inputEnvelope.length).toBeGreaterThan(0);
+    expect(shown.envelope!.resultEnvelope.length).toBeGreaterThan(shown.envelope!.inputEnvelope.length);
+
+    const metrics = await (await fetch(`${env.apiUrl}/metrics`)).text();
+    expect(metrics).toMatch(/p8e_envelopes\{status="COMPLETE"\} [1-9]/);
+    expect(metrics).toContain('p8e_envelopes{status="INBOX"} 0');
+  });
+
+  it("says what is wrong with an envelope call: unknown execution, wrong state, bad filter", async () => {
+    const client = createNodeClient({ baseUrl: env.apiUrl, key: env.keys.signing });
+    const unknown = crypto.randomUUID();
+    const missing = await client.getEnvelope({ executionUuid: unknown }).catch((e: unknown) => e);
+    expect(codeOf(missing)).toBe(Code.NotFound);
+    expect((missing as Error).message).toContain("p8e envelope ls");
+    expect(codeOf(await client.approveEnvelope({ executionUuid: unknown }).catch((e: unknown) => e))).toBe(
+      Code.NotFound,
+    );
+    expect(codeOf(await client.listEnvelopes({ status: ["DONE"] }).catch((e: unknown) => e))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(codeOf(await client.listEnvelopes({ side: "both" }).catch((e: unknown) => e))).toBe(Code.InvalidArgument);
+
+    const { envelopes } = await client.listEnvelopes({ status: ["COMPLETE"] });
+    const done = envelopes[0]!.executionUuid;
+    const approve = await client.approveEnvelope({ executionUuid: done }).catch((e: unknown) => e);
+    expect(codeOf(approve)).toBe(Code.FailedPrecondition);
+    expect((approve as Error).message).toContain("awaiting approval");
+    expect(codeOf(await client.cancelEnvelope({ executionUuid: done }).catch((e: unknown) => e))).toBe(
+      Code.FailedPrecondition,
+    );
+    expect(codeOf(await client.rejectEnvelope({ executionUuid: done, message: "" }).catch((e: unknown) => e))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(codeOf(await client.rejectEnvelope({ executionUuid: done, message: "no" }).catch((e: unknown) => e))).toBe(
+      Code.FailedPrecondition,
+    );
+  });
+
+  it("keeps an execution that needs another party's signature in FRAGMENT, and cancels it", async () => {
+    const client = createNodeClient({ baseUrl: env.apiUrl, key: env.keys.signing });
+    const servicer = generateKeyPair();
+    const executed = await client.execute({
+      contract: { case: "name", value: "onboarding" },
+      scopeSpecUuid: "e6d091d6-4df0-449a-95c1-e35ce30a4509",
+      inputs: {
+        application: {
+          value: {
+            case: "json",
+            value: '{"loanId":"loan-9","borrowerName":"Ada","amountMinor":"1000","currency":"usd"}',
+          },
+        },
+      },
+      participants: [
+        {
+          role: "ORIGINATOR",
+          signingPublicKey: env.keys.signing.publicKey,
+          encryptionPublicKey: env.keys.encryption.publicKey,
+        },
+        { role: "SERVICER", signingPublicKey: servicer.publicKey, encryptionPublicKey: servicer.publicKey },
+      ],
+    });
+    expect(executed).toMatchObject({ status: "needs-signatures", envelopeStatus: "FRAGMENT", chainStatus: "" });
+    const { envelopes } = await client.listEnvelopes({ status: ["FRAGMENT"] });
+    expect(envelopes.map((e) => e.executionUuid)).toContain(executed.executionUuid);
+
+    const cancelled = await client.cancelEnvelope({ executionUuid: executed.executionUuid, message: "wrong loan" });
+    expect(cancelled.envelope).toMatchObject({
+      status: "ERROR",
+      errorType: "CONTRACT_CANCELLED",
+      errorMessage: "wrong loan",
+    });
+    const again = await client.cancelEnvelope({ executionUuid: executed.executionUuid }).catch((e: unknown) => e);
+    expect(codeOf(again)).toBe(Code.FailedPrecondition);
+  });
 });

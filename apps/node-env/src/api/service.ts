@@ -11,10 +11,25 @@ import {
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { PartyType } from "@p8e/contract-annotations";
-import { isEngineError, type ProposedInput, type SessionOptions } from "@p8e/engine";
-import { base64ToBytes } from "@p8e/hashing-crypto";
-import { type ContractSpec, ContractSpecSchema, DefinitionSpec_Type, MetadataAddress } from "@p8e/spec-model";
 import {
+  type EnvelopeSide,
+  type EnvelopeState,
+  type EnvelopeStatus,
+  envelopeStatuses,
+  isEngineError,
+  type ProposedInput,
+  type SessionOptions,
+} from "@p8e/engine";
+import { base64ToBytes } from "@p8e/hashing-crypto";
+import {
+  type ContractSpec,
+  ContractSpecSchema,
+  DefinitionSpec_Type,
+  EnvelopeSchema,
+  MetadataAddress,
+} from "@p8e/spec-model";
+import {
+  type EnvelopeStateSchema as ApiEnvelopeStateSchema,
   type ExecuteRequest,
   type ExecuteResponseSchema,
   type GetScopeResponseSchema,
@@ -77,6 +92,18 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
       return { spec, specHash };
     }
     throw new ConnectError("give the contract: name or spec_hash", Code.InvalidArgument);
+  };
+
+  const requiredEnvelope = async (executionUuid: string): Promise<EnvelopeState> => {
+    if (executionUuid === "") throw new ConnectError("give the execution UUID", Code.InvalidArgument);
+    const state = await env.party.get(executionUuid);
+    if (state === undefined) {
+      throw new ConnectError(
+        `no envelope of execution ${executionUuid} here; list them with ListEnvelopes (p8e envelope ls)`,
+        Code.NotFound,
+      );
+    }
+    return state;
   };
 
   return (router) =>
@@ -151,8 +178,9 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
                 participants,
                 inputs,
               };
-        const { result, outcome } = await env.execute(session);
+        const { state, result, outcome } = await env.execute(session);
         return {
+          envelopeStatus: state.status,
           status: result.status,
           executionUuid: result.envelope.executionUuid?.value ?? "",
           fuelUsed: BigInt(result.fuelUsed),
@@ -224,6 +252,81 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         };
       }),
 
+      listEnvelopes: guarded(async (request) => {
+        const statuses = request.status.map((status) => envelopeStatus(status));
+        const side = request.side === "" ? undefined : envelopeSide(request.side);
+        const scopeUuid =
+          request.scope === "" ? undefined : MetadataAddress.from(scopeAddress(request.scope)).primaryUuid;
+        const states = await env.party.list({
+          ...(statuses.length === 0 ? {} : { status: statuses }),
+          ...(side === undefined ? {} : { side }),
+          ...(scopeUuid === undefined ? {} : { scopeUuid }),
+        });
+        const created = (state: EnvelopeState) => firstTime(state);
+        return { envelopes: states.sort((a, b) => created(b) - created(a)).map((state) => envelopeState(state)) };
+      }),
+
+      getEnvelope: guarded(async (request) => ({
+        envelope: envelopeState(await requiredEnvelope(request.executionUuid), { envelopes: true }),
+      })),
+
+      approveEnvelope: guarded(async (request) => {
+        const current = await requiredEnvelope(request.executionUuid);
+        if (current.side !== "counterparty" || current.status !== "INBOX") {
+          throw new ConnectError(
+            `execution ${current.executionUuid} is ${current.side} ${current.status}: only a request awaiting approval (counterparty INBOX) can be approved`,
+            Code.FailedPrecondition,
+          );
+        }
+        return { envelope: envelopeState(await env.party.approve(current.executionUuid)) };
+      }),
+
+      rejectEnvelope: guarded(async (request) => {
+        const current = await requiredEnvelope(request.executionUuid);
+        if (request.message.trim() === "") {
+          throw new ConnectError("give a message: the other parties receive it as the reason", Code.InvalidArgument);
+        }
+        if (current.status === "COMPLETE" || current.status === "ERROR") {
+          throw new ConnectError(
+            `execution ${current.executionUuid} is already ${current.status}`,
+            Code.FailedPrecondition,
+          );
+        }
+        return { envelope: envelopeState(await env.party.reject(current.executionUuid, request.message)) };
+      }),
+
+      cancelEnvelope: guarded(async (request) => {
+        const current = await requiredEnvelope(request.executionUuid);
+        if (current.side !== "invoker") {
+          throw new ConnectError(
+            `execution ${current.executionUuid} was invoked by another party: only the invoker can cancel; reject it instead`,
+            Code.FailedPrecondition,
+          );
+        }
+        if (!["CREATED", "FRAGMENT"].includes(current.status)) {
+          throw new ConnectError(
+            `execution ${current.executionUuid} is ${current.status}; only a CREATED or FRAGMENT execution can be cancelled`,
+            Code.FailedPrecondition,
+          );
+        }
+        const state = await env.party.cancel(
+          current.executionUuid,
+          ...(request.message === "" ? [] : [request.message]),
+        );
+        return { envelope: envelopeState(state) };
+      }),
+
+      async *watchEnvelopes(request, context) {
+        auth.require(context);
+        const executionUuid = request.executionUuid === "" ? undefined : request.executionUuid;
+        for await (const state of env.party.watch({
+          ...(executionUuid === undefined ? {} : { executionUuid }),
+          signal: context.signal,
+        })) {
+          yield { envelope: envelopeState(state) };
+        }
+      },
+
       verifyScope: guarded(async (request): Promise<MessageInitShape<typeof VerifyScopeResponseSchema>> => {
         const report = await env.engine.verify(scopeAddress(request.scope));
         return {
@@ -244,6 +347,54 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         };
       }),
     });
+}
+
+/** An envelope's state as the API answers it; `envelopes` adds the envelopes' bytes. */
+function envelopeState(
+  state: EnvelopeState,
+  options: { readonly envelopes?: boolean } = {},
+): MessageInitShape<typeof ApiEnvelopeStateSchema> {
+  const timesMs: Record<string, bigint> = {};
+  for (const [status, at] of Object.entries(state.times)) if (at !== undefined) timesMs[status] = BigInt(at.getTime());
+  return {
+    executionUuid: state.executionUuid,
+    scope: state.scope,
+    scopeUuid: state.scopeUuid,
+    session: MetadataAddress.forSession(state.scopeUuid, state.sessionUuid).toString(),
+    sessionUuid: state.sessionUuid,
+    side: state.side,
+    status: state.status,
+    contract: state.contract,
+    errorType: state.error?.type ?? "",
+    errorMessage: state.error?.message ?? "",
+    timesMs,
+    txHashes: [...state.txHashes],
+    expiresAtMs: BigInt(state.expiresAt?.getTime() ?? 0),
+    ...(options.envelopes === true
+      ? {
+          inputEnvelope: toBinary(EnvelopeSchema, state.input),
+          ...(state.result === undefined ? {} : { resultEnvelope: toBinary(EnvelopeSchema, state.result) }),
+        }
+      : {}),
+  };
+}
+
+function firstTime(state: EnvelopeState): number {
+  return Math.min(...Object.values(state.times).map((at) => at?.getTime() ?? Number.POSITIVE_INFINITY));
+}
+
+function envelopeStatus(status: string): EnvelopeStatus {
+  const wanted = status.toUpperCase();
+  const found = envelopeStatuses.find((s) => s === wanted);
+  if (found === undefined) {
+    throw new ConnectError(`unknown status "${status}"; one of ${envelopeStatuses.join(", ")}`, Code.InvalidArgument);
+  }
+  return found;
+}
+
+function envelopeSide(side: string): EnvelopeSide {
+  if (side === "invoker" || side === "counterparty") return side;
+  throw new ConnectError(`unknown side "${side}"; "invoker" or "counterparty"`, Code.InvalidArgument);
 }
 
 function proposedInputType(spec: ContractSpec, name: string): string | undefined {

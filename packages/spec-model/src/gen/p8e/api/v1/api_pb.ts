@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file p8e/api/v1/api.proto.
  */
 export const file_p8e_api_v1_api: GenFile = /*@__PURE__*/
-  fileDesc("ChRwOGUvYXBpL3YxL2FwaS5wcm90bxIKcDhlLmFwaS52MSIQCg5HZXRJbmZvUmVxdWVzdCJUCghDb250cmFjdBIMCgRuYW1lGAEgASgJEhIKCmNsYXNzX25hbWUYAiABKAkSEQoJc3BlY19oYXNoGAMgASgJEhMKC2J1bmRsZV9oYXNoGAQgASgJIskBCg9HZXRJbmZvUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMEhAKCGNoYWluX2lkGAQgASgJEg8KB3JwY191cmwYBSABKAkSDwoHZW9zX3VybBgGIAEoCRInCgljb250cmFjdHMYByADKAsyFC5wOGUuYXBpLnYxLkNvbnRyYWN0Eg0KBXJlYWR5GAggASgIIhgKFkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QiQwoXQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USEQoJY2hhbGxlbmdlGAEgASgMEhUKDWV4cGlyZXNfYXRfbXMYAiABKAMiTwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIRCglzaWduYXR1cmUYAyABKAwiPAoUQXV0aGVudGljYXRlUmVzcG9uc2USDQoFdG9rZW4YASABKAkSFQoNZXhwaXJlc19hdF9tcxgCIAEoAyJFCgVJbnB1dBIRCgl0eXBlX25hbWUYASABKAkSDgoEanNvbhgCIAEoCUgAEhAKBmJpbmFyeRgDIAEoDEgAQgcKBXZhbHVlIqYCCg5FeGVjdXRlUmVxdWVzdBIOCgRuYW1lGAEgASgJSAASEwoJc3BlY19oYXNoGAIgASgJSAASFwoPc2NvcGVfc3BlY191dWlkGAMgASgJEhIKCnNjb3BlX3V1aWQYBCABKAkSDQoFc2NvcGUYBSABKAkSNgoGaW5wdXRzGAYgAygLMiYucDhlLmFwaS52MS5FeGVjdXRlUmVxdWVzdC5JbnB1dHNFbnRyeRItCgxwYXJ0aWNpcGFudHMYByADKAsyFy5wOGUuYXBpLnYxLlBhcnRpY2lwYW50GkAKC0lucHV0c0VudHJ5EgsKA2tleRgBIAEoCRIgCgV2YWx1ZRgCIAEoCzIRLnA4ZS5hcGkudjEuSW5wdXQ6AjgBQgoKCGNvbnRyYWN0IlYKC1BhcnRpY2lwYW50EgwKBHJvbGUYASABKAkSGgoSc2lnbmluZ19wdWJsaWNfa2V5GAIgASgMEh0KFWVuY3J5cHRpb25fcHVibGljX2tleRgDIAEoDCKCAQoPRnVuY3Rpb25PdXRjb21lEhAKCGZ1bmN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEwoLb3V0cHV0X25hbWUYBCABKAkSEwoLb3V0cHV0X2hhc2gYBSABKAkSEwoLb3V0cHV0X3R5cGUYBiABKAki5AEKD0V4ZWN1dGVSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSLQoIb3V0Y29tZXMYAiADKAsyGy5wOGUuYXBpLnYxLkZ1bmN0aW9uT3V0Y29tZRIRCglmdWVsX3VzZWQYAyABKAQSFgoOZXhlY3V0aW9uX3V1aWQYBCABKAkSFAoMY2hhaW5fc3RhdHVzGAUgASgJEg0KBXNjb3BlGAYgASgJEg8KB3Nlc3Npb24YByABKAkSEQoJdHhfaGFzaGVzGAggAygJEg0KBWVycm9yGAkgASgJEg8KB21pc3NpbmcYCiADKAkiIAoPR2V0U2NvcGVSZXF1ZXN0Eg0KBXNjb3BlGAEgASgJImYKBlJlY29yZBIMCgRuYW1lGAEgASgJEhEKCXR5cGVfbmFtZRgCIAEoCRIMCgRoYXNoGAMgASgJEg8KB3Nlc3Npb24YBCABKAkSDAoEanNvbhgFIAEoCRIOCgZiaW5hcnkYBiABKAwikAEKEEdldFNjb3BlUmVzcG9uc2USDQoFc2NvcGUYASABKAkSEgoKc2NvcGVfdXVpZBgCIAEoCRISCgpzY29wZV9zcGVjGAMgASgJEg4KBm93bmVycxgEIAMoCRIQCghzZXNzaW9ucxgFIAMoCRIjCgdyZWNvcmRzGAYgAygLMhIucDhlLmFwaS52MS5SZWNvcmQiNwoRR2V0SGlzdG9yeVJlcXVlc3QSDQoFc2NvcGUYASABKAkSEwoLcmVjb3JkX25hbWUYAiABKAkiggEKDVJlY29yZFZlcnNpb24SDAoEbmFtZRgBIAEoCRIPCgdzZXNzaW9uGAIgASgJEg4KBmhlaWdodBgDIAEoAxIPCgd0eF9oYXNoGAQgASgJEhAKCGZ1bmN0aW9uGAUgASgJEhEKCXR5cGVfbmFtZRgGIAEoCRIMCgRoYXNoGAcgASgJIkEKEkdldEhpc3RvcnlSZXNwb25zZRIrCgh2ZXJzaW9ucxgBIAMoCzIZLnA4ZS5hcGkudjEuUmVjb3JkVmVyc2lvbiIjChJWZXJpZnlTY29wZVJlcXVlc3QSDQoFc2NvcGUYASABKAkiXQoSUmVjb3JkVmVyaWZpY2F0aW9uEgwKBG5hbWUYASABKAkSDgoGc3RhdHVzGAIgASgJEhIKCmNoYWluX2hhc2gYAyABKAkSFQoNY29tcHV0ZWRfaGFzaBgEIAEoCSKHAQoTU2Vzc2lvblZlcmlmaWNhdGlvbhIPCgdzZXNzaW9uGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIOCgZzb3VyY2UYAyABKAkSDgoGcmVhc29uGAQgASgJEi8KB3JlY29yZHMYBSADKAsyHi5wOGUuYXBpLnYxLlJlY29yZFZlcmlmaWNhdGlvbiJpChNWZXJpZnlTY29wZVJlc3BvbnNlEg0KBXNjb3BlGAEgASgJEhAKCHZlcmlmaWVkGAIgASgIEjEKCHNlc3Npb25zGAMgAygLMh8ucDhlLmFwaS52MS5TZXNzaW9uVmVyaWZpY2F0aW9uMqgECgtOb2RlU2VydmljZRJCCgdHZXRJbmZvEhoucDhlLmFwaS52MS5HZXRJbmZvUmVxdWVzdBobLnA4ZS5hcGkudjEuR2V0SW5mb1Jlc3BvbnNlEloKD0NyZWF0ZUNoYWxsZW5nZRIiLnA4ZS5hcGkudjEuQ3JlYXRlQ2hhbGxlbmdlUmVxdWVzdBojLnA4ZS5hcGkudjEuQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USUQoMQXV0aGVudGljYXRlEh8ucDhlLmFwaS52MS5BdXRoZW50aWNhdGVSZXF1ZXN0GiAucDhlLmFwaS52MS5BdXRoZW50aWNhdGVSZXNwb25zZRJCCgdFeGVjdXRlEhoucDhlLmFwaS52MS5FeGVjdXRlUmVxdWVzdBobLnA4ZS5hcGkudjEuRXhlY3V0ZVJlc3BvbnNlEkUKCEdldFNjb3BlEhsucDhlLmFwaS52MS5HZXRTY29wZVJlcXVlc3QaHC5wOGUuYXBpLnYxLkdldFNjb3BlUmVzcG9uc2USSwoKR2V0SGlzdG9yeRIdLnA4ZS5hcGkudjEuR2V0SGlzdG9yeVJlcXVlc3QaHi5wOGUuYXBpLnYxLkdldEhpc3RvcnlSZXNwb25zZRJOCgtWZXJpZnlTY29wZRIeLnA4ZS5hcGkudjEuVmVyaWZ5U2NvcGVSZXF1ZXN0Gh8ucDhlLmFwaS52MS5WZXJpZnlTY29wZVJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("ChRwOGUvYXBpL3YxL2FwaS5wcm90bxIKcDhlLmFwaS52MSIQCg5HZXRJbmZvUmVxdWVzdCJUCghDb250cmFjdBIMCgRuYW1lGAEgASgJEhIKCmNsYXNzX25hbWUYAiABKAkSEQoJc3BlY19oYXNoGAMgASgJEhMKC2J1bmRsZV9oYXNoGAQgASgJIskBCg9HZXRJbmZvUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMEhAKCGNoYWluX2lkGAQgASgJEg8KB3JwY191cmwYBSABKAkSDwoHZW9zX3VybBgGIAEoCRInCgljb250cmFjdHMYByADKAsyFC5wOGUuYXBpLnYxLkNvbnRyYWN0Eg0KBXJlYWR5GAggASgIIhgKFkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QiQwoXQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USEQoJY2hhbGxlbmdlGAEgASgMEhUKDWV4cGlyZXNfYXRfbXMYAiABKAMiTwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIRCglzaWduYXR1cmUYAyABKAwiPAoUQXV0aGVudGljYXRlUmVzcG9uc2USDQoFdG9rZW4YASABKAkSFQoNZXhwaXJlc19hdF9tcxgCIAEoAyJFCgVJbnB1dBIRCgl0eXBlX25hbWUYASABKAkSDgoEanNvbhgCIAEoCUgAEhAKBmJpbmFyeRgDIAEoDEgAQgcKBXZhbHVlIqYCCg5FeGVjdXRlUmVxdWVzdBIOCgRuYW1lGAEgASgJSAASEwoJc3BlY19oYXNoGAIgASgJSAASFwoPc2NvcGVfc3BlY191dWlkGAMgASgJEhIKCnNjb3BlX3V1aWQYBCABKAkSDQoFc2NvcGUYBSABKAkSNgoGaW5wdXRzGAYgAygLMiYucDhlLmFwaS52MS5FeGVjdXRlUmVxdWVzdC5JbnB1dHNFbnRyeRItCgxwYXJ0aWNpcGFudHMYByADKAsyFy5wOGUuYXBpLnYxLlBhcnRpY2lwYW50GkAKC0lucHV0c0VudHJ5EgsKA2tleRgBIAEoCRIgCgV2YWx1ZRgCIAEoCzIRLnA4ZS5hcGkudjEuSW5wdXQ6AjgBQgoKCGNvbnRyYWN0IlYKC1BhcnRpY2lwYW50EgwKBHJvbGUYASABKAkSGgoSc2lnbmluZ19wdWJsaWNfa2V5GAIgASgMEh0KFWVuY3J5cHRpb25fcHVibGljX2tleRgDIAEoDCKCAQoPRnVuY3Rpb25PdXRjb21lEhAKCGZ1bmN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEwoLb3V0cHV0X25hbWUYBCABKAkSEwoLb3V0cHV0X2hhc2gYBSABKAkSEwoLb3V0cHV0X3R5cGUYBiABKAki/QEKD0V4ZWN1dGVSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSLQoIb3V0Y29tZXMYAiADKAsyGy5wOGUuYXBpLnYxLkZ1bmN0aW9uT3V0Y29tZRIRCglmdWVsX3VzZWQYAyABKAQSFgoOZXhlY3V0aW9uX3V1aWQYBCABKAkSFAoMY2hhaW5fc3RhdHVzGAUgASgJEg0KBXNjb3BlGAYgASgJEg8KB3Nlc3Npb24YByABKAkSEQoJdHhfaGFzaGVzGAggAygJEg0KBWVycm9yGAkgASgJEg8KB21pc3NpbmcYCiADKAkSFwoPZW52ZWxvcGVfc3RhdHVzGAsgASgJIiAKD0dldFNjb3BlUmVxdWVzdBINCgVzY29wZRgBIAEoCSJmCgZSZWNvcmQSDAoEbmFtZRgBIAEoCRIRCgl0eXBlX25hbWUYAiABKAkSDAoEaGFzaBgDIAEoCRIPCgdzZXNzaW9uGAQgASgJEgwKBGpzb24YBSABKAkSDgoGYmluYXJ5GAYgASgMIpABChBHZXRTY29wZVJlc3BvbnNlEg0KBXNjb3BlGAEgASgJEhIKCnNjb3BlX3V1aWQYAiABKAkSEgoKc2NvcGVfc3BlYxgDIAEoCRIOCgZvd25lcnMYBCADKAkSEAoIc2Vzc2lvbnMYBSADKAkSIwoHcmVjb3JkcxgGIAMoCzISLnA4ZS5hcGkudjEuUmVjb3JkIjcKEUdldEhpc3RvcnlSZXF1ZXN0Eg0KBXNjb3BlGAEgASgJEhMKC3JlY29yZF9uYW1lGAIgASgJIoIBCg1SZWNvcmRWZXJzaW9uEgwKBG5hbWUYASABKAkSDwoHc2Vzc2lvbhgCIAEoCRIOCgZoZWlnaHQYAyABKAMSDwoHdHhfaGFzaBgEIAEoCRIQCghmdW5jdGlvbhgFIAEoCRIRCgl0eXBlX25hbWUYBiABKAkSDAoEaGFzaBgHIAEoCSJBChJHZXRIaXN0b3J5UmVzcG9uc2USKwoIdmVyc2lvbnMYASADKAsyGS5wOGUuYXBpLnYxLlJlY29yZFZlcnNpb24iIwoSVmVyaWZ5U2NvcGVSZXF1ZXN0Eg0KBXNjb3BlGAEgASgJIl0KElJlY29yZFZlcmlmaWNhdGlvbhIMCgRuYW1lGAEgASgJEg4KBnN0YXR1cxgCIAEoCRISCgpjaGFpbl9oYXNoGAMgASgJEhUKDWNvbXB1dGVkX2hhc2gYBCABKAkihwEKE1Nlc3Npb25WZXJpZmljYXRpb24SDwoHc2Vzc2lvbhgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGc291cmNlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIvCgdyZWNvcmRzGAUgAygLMh4ucDhlLmFwaS52MS5SZWNvcmRWZXJpZmljYXRpb24iaQoTVmVyaWZ5U2NvcGVSZXNwb25zZRINCgVzY29wZRgBIAEoCRIQCgh2ZXJpZmllZBgCIAEoCBIxCghzZXNzaW9ucxgDIAMoCzIfLnA4ZS5hcGkudjEuU2Vzc2lvblZlcmlmaWNhdGlvbiKRAwoNRW52ZWxvcGVTdGF0ZRIWCg5leGVjdXRpb25fdXVpZBgBIAEoCRINCgVzY29wZRgCIAEoCRISCgpzY29wZV91dWlkGAMgASgJEg8KB3Nlc3Npb24YBCABKAkSFAoMc2Vzc2lvbl91dWlkGAUgASgJEgwKBHNpZGUYBiABKAkSDgoGc3RhdHVzGAcgASgJEhAKCGNvbnRyYWN0GAggASgJEhIKCmVycm9yX3R5cGUYCSABKAkSFQoNZXJyb3JfbWVzc2FnZRgKIAEoCRI4Cgh0aW1lc19tcxgLIAMoCzImLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZS5UaW1lc01zRW50cnkSEQoJdHhfaGFzaGVzGAwgAygJEhUKDWV4cGlyZXNfYXRfbXMYDSABKAMSFgoOaW5wdXRfZW52ZWxvcGUYDiABKAwSFwoPcmVzdWx0X2VudmVsb3BlGA8gASgMGi4KDFRpbWVzTXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIkMKFExpc3RFbnZlbG9wZXNSZXF1ZXN0Eg4KBnN0YXR1cxgBIAMoCRINCgVzY29wZRgCIAEoCRIMCgRzaWRlGAMgASgJIkUKFUxpc3RFbnZlbG9wZXNSZXNwb25zZRIsCgllbnZlbG9wZXMYASADKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUiLAoSR2V0RW52ZWxvcGVSZXF1ZXN0EhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJIkIKE0dldEVudmVsb3BlUmVzcG9uc2USKwoIZW52ZWxvcGUYASABKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUiMAoWQXBwcm92ZUVudmVsb3BlUmVxdWVzdBIWCg5leGVjdXRpb25fdXVpZBgBIAEoCSJGChdBcHByb3ZlRW52ZWxvcGVSZXNwb25zZRIrCghlbnZlbG9wZRgBIAEoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZSJAChVSZWplY3RFbnZlbG9wZVJlcXVlc3QSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkSDwoHbWVzc2FnZRgCIAEoCSJFChZSZWplY3RFbnZlbG9wZVJlc3BvbnNlEisKCGVudmVsb3BlGAEgASgLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlIkAKFUNhbmNlbEVudmVsb3BlUmVxdWVzdBIWCg5leGVjdXRpb25fdXVpZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIkUKFkNhbmNlbEVudmVsb3BlUmVzcG9uc2USKwoIZW52ZWxvcGUYASABKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUiLwoVV2F0Y2hFbnZlbG9wZXNSZXF1ZXN0EhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJIkUKFldhdGNoRW52ZWxvcGVzUmVzcG9uc2USKwoIZW52ZWxvcGUYASABKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUytwgKC05vZGVTZXJ2aWNlEkIKB0dldEluZm8SGi5wOGUuYXBpLnYxLkdldEluZm9SZXF1ZXN0GhsucDhlLmFwaS52MS5HZXRJbmZvUmVzcG9uc2USWgoPQ3JlYXRlQ2hhbGxlbmdlEiIucDhlLmFwaS52MS5DcmVhdGVDaGFsbGVuZ2VSZXF1ZXN0GiMucDhlLmFwaS52MS5DcmVhdGVDaGFsbGVuZ2VSZXNwb25zZRJRCgxBdXRoZW50aWNhdGUSHy5wOGUuYXBpLnYxLkF1dGhlbnRpY2F0ZVJlcXVlc3QaIC5wOGUuYXBpLnYxLkF1dGhlbnRpY2F0ZVJlc3BvbnNlEkIKB0V4ZWN1dGUSGi5wOGUuYXBpLnYxLkV4ZWN1dGVSZXF1ZXN0GhsucDhlLmFwaS52MS5FeGVjdXRlUmVzcG9uc2USRQoIR2V0U2NvcGUSGy5wOGUuYXBpLnYxLkdldFNjb3BlUmVxdWVzdBocLnA4ZS5hcGkudjEuR2V0U2NvcGVSZXNwb25zZRJLCgpHZXRIaXN0b3J5Eh0ucDhlLmFwaS52MS5HZXRIaXN0b3J5UmVxdWVzdBoeLnA4ZS5hcGkudjEuR2V0SGlzdG9yeVJlc3BvbnNlEk4KC1ZlcmlmeVNjb3BlEh4ucDhlLmFwaS52MS5WZXJpZnlTY29wZVJlcXVlc3QaHy5wOGUuYXBpLnYxLlZlcmlmeVNjb3BlUmVzcG9uc2USVAoNTGlzdEVudmVsb3BlcxIgLnA4ZS5hcGkudjEuTGlzdEVudmVsb3Blc1JlcXVlc3QaIS5wOGUuYXBpLnYxLkxpc3RFbnZlbG9wZXNSZXNwb25zZRJOCgtHZXRFbnZlbG9wZRIeLnA4ZS5hcGkudjEuR2V0RW52ZWxvcGVSZXF1ZXN0Gh8ucDhlLmFwaS52MS5HZXRFbnZlbG9wZVJlc3BvbnNlEloKD0FwcHJvdmVFbnZlbG9wZRIiLnA4ZS5hcGkudjEuQXBwcm92ZUVudmVsb3BlUmVxdWVzdBojLnA4ZS5hcGkudjEuQXBwcm92ZUVudmVsb3BlUmVzcG9uc2USVwoOUmVqZWN0RW52ZWxvcGUSIS5wOGUuYXBpLnYxLlJlamVjdEVudmVsb3BlUmVxdWVzdBoiLnA4ZS5hcGkudjEuUmVqZWN0RW52ZWxvcGVSZXNwb25zZRJXCg5DYW5jZWxFbnZlbG9wZRIhLnA4ZS5hcGkudjEuQ2FuY2VsRW52ZWxvcGVSZXF1ZXN0GiIucDhlLmFwaS52MS5DYW5jZWxFbnZlbG9wZVJlc3BvbnNlElkKDldhdGNoRW52ZWxvcGVzEiEucDhlLmFwaS52MS5XYXRjaEVudmVsb3Blc1JlcXVlc3QaIi5wOGUuYXBpLnYxLldhdGNoRW52ZWxvcGVzUmVzcG9uc2UwAWIGcHJvdG8z");
 
 /**
  * @generated from message p8e.api.v1.GetInfoRequest
@@ -457,6 +457,13 @@ export type ExecuteResponse = Message<"p8e.api.v1.ExecuteResponse"> & {
    * @generated from field: repeated string missing = 10;
    */
   missing: string[];
+
+  /**
+   * The envelope's state in the multi-party flow: COMPLETE, FRAGMENT (awaiting the others' answers) or ERROR.
+   *
+   * @generated from field: string envelope_status = 11;
+   */
+  envelopeStatus: string;
 };
 
 /**
@@ -779,6 +786,351 @@ export const VerifyScopeResponseSchema: GenMessage<VerifyScopeResponse> = /*@__P
   messageDesc(file_p8e_api_v1_api, 21);
 
 /**
+ * Where one multi-party execution stands, on this party's side.
+ *
+ * @generated from message p8e.api.v1.EnvelopeState
+ */
+export type EnvelopeState = Message<"p8e.api.v1.EnvelopeState"> & {
+  /**
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+
+  /**
+   * The scope's address (scope1…) and UUID.
+   *
+   * @generated from field: string scope = 2;
+   */
+  scope: string;
+
+  /**
+   * @generated from field: string scope_uuid = 3;
+   */
+  scopeUuid: string;
+
+  /**
+   * The session's address (session1…) and UUID.
+   *
+   * @generated from field: string session = 4;
+   */
+  session: string;
+
+  /**
+   * @generated from field: string session_uuid = 5;
+   */
+  sessionUuid: string;
+
+  /**
+   * "invoker" or "counterparty".
+   *
+   * @generated from field: string side = 6;
+   */
+  side: string;
+
+  /**
+   * CREATED, FRAGMENT, INBOX, EXECUTED, OUTBOX, SIGNED, CHAINCODE, COMPLETE or ERROR.
+   *
+   * @generated from field: string status = 7;
+   */
+  status: string;
+
+  /**
+   * The contract's full class name.
+   *
+   * @generated from field: string contract = 8;
+   */
+  contract: string;
+
+  /**
+   * For ERROR: upstream's EnvelopeError type (e.g. CONTRACT_REJECTED) and the message.
+   *
+   * @generated from field: string error_type = 9;
+   */
+  errorType: string;
+
+  /**
+   * @generated from field: string error_message = 10;
+   */
+  errorMessage: string;
+
+  /**
+   * When it entered each status, in ms since the epoch, by status.
+   *
+   * @generated from field: map<string, int64> times_ms = 11;
+   */
+  timesMs: { [key: string]: bigint };
+
+  /**
+   * The chain transactions it sent (grants, memorialization).
+   *
+   * @generated from field: repeated string tx_hashes = 12;
+   */
+  txHashes: string[];
+
+  /**
+   * When it expires, in ms since the epoch; 0 if never.
+   *
+   * @generated from field: int64 expires_at_ms = 13;
+   */
+  expiresAtMs: bigint;
+
+  /**
+   * The pre-execution envelope and the executed one with the signatures so far (GetEnvelope only).
+   *
+   * @generated from field: bytes input_envelope = 14;
+   */
+  inputEnvelope: Uint8Array;
+
+  /**
+   * @generated from field: bytes result_envelope = 15;
+   */
+  resultEnvelope: Uint8Array;
+};
+
+/**
+ * Describes the message p8e.api.v1.EnvelopeState.
+ * Use `create(EnvelopeStateSchema)` to create a new message.
+ */
+export const EnvelopeStateSchema: GenMessage<EnvelopeState> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 22);
+
+/**
+ * @generated from message p8e.api.v1.ListEnvelopesRequest
+ */
+export type ListEnvelopesRequest = Message<"p8e.api.v1.ListEnvelopesRequest"> & {
+  /**
+   * Only these statuses, when given.
+   *
+   * @generated from field: repeated string status = 1;
+   */
+  status: string[];
+
+  /**
+   * Only this scope (scope1… or UUID), when given.
+   *
+   * @generated from field: string scope = 2;
+   */
+  scope: string;
+
+  /**
+   * Only "invoker" or "counterparty", when given.
+   *
+   * @generated from field: string side = 3;
+   */
+  side: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.ListEnvelopesRequest.
+ * Use `create(ListEnvelopesRequestSchema)` to create a new message.
+ */
+export const ListEnvelopesRequestSchema: GenMessage<ListEnvelopesRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 23);
+
+/**
+ * @generated from message p8e.api.v1.ListEnvelopesResponse
+ */
+export type ListEnvelopesResponse = Message<"p8e.api.v1.ListEnvelopesResponse"> & {
+  /**
+   * @generated from field: repeated p8e.api.v1.EnvelopeState envelopes = 1;
+   */
+  envelopes: EnvelopeState[];
+};
+
+/**
+ * Describes the message p8e.api.v1.ListEnvelopesResponse.
+ * Use `create(ListEnvelopesResponseSchema)` to create a new message.
+ */
+export const ListEnvelopesResponseSchema: GenMessage<ListEnvelopesResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 24);
+
+/**
+ * @generated from message p8e.api.v1.GetEnvelopeRequest
+ */
+export type GetEnvelopeRequest = Message<"p8e.api.v1.GetEnvelopeRequest"> & {
+  /**
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.GetEnvelopeRequest.
+ * Use `create(GetEnvelopeRequestSchema)` to create a new message.
+ */
+export const GetEnvelopeRequestSchema: GenMessage<GetEnvelopeRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 25);
+
+/**
+ * @generated from message p8e.api.v1.GetEnvelopeResponse
+ */
+export type GetEnvelopeResponse = Message<"p8e.api.v1.GetEnvelopeResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.EnvelopeState envelope = 1;
+   */
+  envelope?: EnvelopeState | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.GetEnvelopeResponse.
+ * Use `create(GetEnvelopeResponseSchema)` to create a new message.
+ */
+export const GetEnvelopeResponseSchema: GenMessage<GetEnvelopeResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 26);
+
+/**
+ * @generated from message p8e.api.v1.ApproveEnvelopeRequest
+ */
+export type ApproveEnvelopeRequest = Message<"p8e.api.v1.ApproveEnvelopeRequest"> & {
+  /**
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.ApproveEnvelopeRequest.
+ * Use `create(ApproveEnvelopeRequestSchema)` to create a new message.
+ */
+export const ApproveEnvelopeRequestSchema: GenMessage<ApproveEnvelopeRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 27);
+
+/**
+ * @generated from message p8e.api.v1.ApproveEnvelopeResponse
+ */
+export type ApproveEnvelopeResponse = Message<"p8e.api.v1.ApproveEnvelopeResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.EnvelopeState envelope = 1;
+   */
+  envelope?: EnvelopeState | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.ApproveEnvelopeResponse.
+ * Use `create(ApproveEnvelopeResponseSchema)` to create a new message.
+ */
+export const ApproveEnvelopeResponseSchema: GenMessage<ApproveEnvelopeResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 28);
+
+/**
+ * @generated from message p8e.api.v1.RejectEnvelopeRequest
+ */
+export type RejectEnvelopeRequest = Message<"p8e.api.v1.RejectEnvelopeRequest"> & {
+  /**
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+
+  /**
+   * Why; the other parties receive it.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.RejectEnvelopeRequest.
+ * Use `create(RejectEnvelopeRequestSchema)` to create a new message.
+ */
+export const RejectEnvelopeRequestSchema: GenMessage<RejectEnvelopeRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 29);
+
+/**
+ * @generated from message p8e.api.v1.RejectEnvelopeResponse
+ */
+export type RejectEnvelopeResponse = Message<"p8e.api.v1.RejectEnvelopeResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.EnvelopeState envelope = 1;
+   */
+  envelope?: EnvelopeState | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.RejectEnvelopeResponse.
+ * Use `create(RejectEnvelopeResponseSchema)` to create a new message.
+ */
+export const RejectEnvelopeResponseSchema: GenMessage<RejectEnvelopeResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 30);
+
+/**
+ * @generated from message p8e.api.v1.CancelEnvelopeRequest
+ */
+export type CancelEnvelopeRequest = Message<"p8e.api.v1.CancelEnvelopeRequest"> & {
+  /**
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+
+  /**
+   * Why; the other parties receive it ("cancelled by the invoker" when empty).
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.CancelEnvelopeRequest.
+ * Use `create(CancelEnvelopeRequestSchema)` to create a new message.
+ */
+export const CancelEnvelopeRequestSchema: GenMessage<CancelEnvelopeRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 31);
+
+/**
+ * @generated from message p8e.api.v1.CancelEnvelopeResponse
+ */
+export type CancelEnvelopeResponse = Message<"p8e.api.v1.CancelEnvelopeResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.EnvelopeState envelope = 1;
+   */
+  envelope?: EnvelopeState | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.CancelEnvelopeResponse.
+ * Use `create(CancelEnvelopeResponseSchema)` to create a new message.
+ */
+export const CancelEnvelopeResponseSchema: GenMessage<CancelEnvelopeResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 32);
+
+/**
+ * @generated from message p8e.api.v1.WatchEnvelopesRequest
+ */
+export type WatchEnvelopesRequest = Message<"p8e.api.v1.WatchEnvelopesRequest"> & {
+  /**
+   * Only this execution, when given.
+   *
+   * @generated from field: string execution_uuid = 1;
+   */
+  executionUuid: string;
+};
+
+/**
+ * Describes the message p8e.api.v1.WatchEnvelopesRequest.
+ * Use `create(WatchEnvelopesRequestSchema)` to create a new message.
+ */
+export const WatchEnvelopesRequestSchema: GenMessage<WatchEnvelopesRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 33);
+
+/**
+ * @generated from message p8e.api.v1.WatchEnvelopesResponse
+ */
+export type WatchEnvelopesResponse = Message<"p8e.api.v1.WatchEnvelopesResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.EnvelopeState envelope = 1;
+   */
+  envelope?: EnvelopeState | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.WatchEnvelopesResponse.
+ * Use `create(WatchEnvelopesResponseSchema)` to create a new message.
+ */
+export const WatchEnvelopesResponseSchema: GenMessage<WatchEnvelopesResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 34);
+
+/**
  * @generated from service p8e.api.v1.NodeService
  */
 export const NodeService: GenService<{
@@ -851,6 +1203,66 @@ export const NodeService: GenService<{
     methodKind: "unary";
     input: typeof VerifyScopeRequestSchema;
     output: typeof VerifyScopeResponseSchema;
+  },
+  /**
+   * The envelopes of multi-party executions this party takes part in, newest first.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.ListEnvelopes
+   */
+  listEnvelopes: {
+    methodKind: "unary";
+    input: typeof ListEnvelopesRequestSchema;
+    output: typeof ListEnvelopesResponseSchema;
+  },
+  /**
+   * One envelope's state, by execution UUID, with its envelopes' bytes.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.GetEnvelope
+   */
+  getEnvelope: {
+    methodKind: "unary";
+    input: typeof GetEnvelopeRequestSchema;
+    output: typeof GetEnvelopeResponseSchema;
+  },
+  /**
+   * Approves a request held for approval (counterparty, INBOX): re-execute, sign, grant, answer.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.ApproveEnvelope
+   */
+  approveEnvelope: {
+    methodKind: "unary";
+    input: typeof ApproveEnvelopeRequestSchema;
+    output: typeof ApproveEnvelopeResponseSchema;
+  },
+  /**
+   * Rejects a request (counterparty) or ends one's own execution (invoker); the other parties are told.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.RejectEnvelope
+   */
+  rejectEnvelope: {
+    methodKind: "unary";
+    input: typeof RejectEnvelopeRequestSchema;
+    output: typeof RejectEnvelopeResponseSchema;
+  },
+  /**
+   * Cancels one's own execution (invoker only) before it is signed; the other parties are told.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.CancelEnvelope
+   */
+  cancelEnvelope: {
+    methodKind: "unary";
+    input: typeof CancelEnvelopeRequestSchema;
+    output: typeof CancelEnvelopeResponseSchema;
+  },
+  /**
+   * Every change of envelope state from now on, of one execution or all, until the caller stops.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.WatchEnvelopes
+   */
+  watchEnvelopes: {
+    methodKind: "server_streaming";
+    input: typeof WatchEnvelopesRequestSchema;
+    output: typeof WatchEnvelopesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_p8e_api_v1_api, 0);

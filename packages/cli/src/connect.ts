@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { KeyPair } from "@p8e/hashing-crypto";
-import { createKeystore, createNodeClient, DEV_PASSPHRASE, NODE_KEY_NAME } from "@p8e/node-env";
+import { createKeystore, createNodeClient, DEV_PASSPHRASE, NODE_KEY_NAME, type PartyKeyPairs } from "@p8e/node-env";
 import { CliError } from "./errors.js";
 
 /** The global options every command sees. */
@@ -40,8 +40,13 @@ function dataDir(options: GlobalOptions): string | undefined {
 
 /** The key the API client proves: --key NAME from the keystore, or the environment's own node key. */
 export function partyKey(options: GlobalOptions): KeyPair {
+  return partyKeys(options).signing;
+}
+
+/** The party's signing and encryption keys: --key NAME from the keystore, or the environment's node key. */
+export function partyKeys(options: GlobalOptions): PartyKeyPairs {
   if (options.key !== undefined) {
-    return createKeystore(keystoreDir(options)).open(options.key, passphrase(false)).signing;
+    return createKeystore(keystoreDir(options)).open(options.key, passphrase(false));
   }
   const dir = dataDir(options);
   if (dir === undefined) {
@@ -50,7 +55,7 @@ export function partyKey(options: GlobalOptions): KeyPair {
       "no party key: give --data-dir (the environment's data folder, or set P8E_DATA_DIR) or --key NAME from `p8e keys list`",
     );
   }
-  return createKeystore(join(dir, "keys")).open(NODE_KEY_NAME, passphrase(true)).signing;
+  return createKeystore(join(dir, "keys")).open(NODE_KEY_NAME, passphrase(true));
 }
 
 /** A client of the environment's API, authenticated with the party's key. */

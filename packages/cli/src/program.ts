@@ -5,7 +5,10 @@ import { createKeystore, isNodeEnvError } from "@p8e/node-env";
 import { Command, Option } from "commander";
 import { ADDRESS_KINDS, addressInfo } from "./address.js";
 import { apiClient, type GlobalOptions, keystoreDir, passphrase } from "./connect.js";
+import { registerContractCommands } from "./contract-commands.js";
+import { registerEosCommands } from "./eos-commands.js";
 import { CliError } from "./errors.js";
+import { registerInitCommand } from "./init-command.js";
 import { print } from "./output.js";
 
 /** Builds the program; `write` receives stdout text (tests capture it). */
@@ -222,6 +225,9 @@ export function createProgram(): Command {
       );
       if (!report.verified) process.exitCode = 1;
     });
+  registerInitCommand(program);
+  registerContractCommands(contract);
+  registerEosCommands(program);
   return program;
 }
 

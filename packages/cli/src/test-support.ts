@@ -1,0 +1,63 @@
+// Test helpers: p8e spawned as a user runs it, and a contract package linked to the workspace's packages.
+import { spawn } from "node:child_process";
+import { mkdirSync, realpathSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const cliDir = fileURLToPath(new URL("..", import.meta.url));
+const workspace = join(cliDir, "..", "..");
+/** tsx's loader by URL, so that p8e runs from its sources in any working folder. */
+const tsxLoader = pathToFileURL(join(cliDir, "node_modules", "tsx", "dist", "loader.mjs")).href;
+
+export interface Run {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `command args` (a spawned process) in `cwd`, collecting its output. */
+export function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  return new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+}
+
+/** p8e as the repository runs it (from its sources), in `cwd`. */
+export function p8e(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return run(
+    process.execPath,
+    ["--conditions", "@p8e/source", "--import", tsxLoader, join(cliDir, "src", "main.ts"), ...args],
+    cwd,
+    // tsx compiles the sources with the CLI's tsconfig (legacy decorators) from any working folder.
+    { TSX_TSCONFIG_PATH: join(cliDir, "tsconfig.json"), ...env },
+  );
+}
+
+/**
+ * Links what `npm install` would put into a contract package made by `p8e init` to the
+ * workspace's packages (tests run offline, against the sources they test).
+ */
+export function linkWorkspacePackages(dir: string): void {
+  const links: Record<string, string> = {
+    "@p8e/contract-annotations": join(workspace, "packages", "contract-annotations"),
+    "@p8e/engine": join(workspace, "packages", "engine"),
+    "@p8e/devnet": join(workspace, "packages", "devnet"),
+    "@p8e/eos-server": join(workspace, "packages", "eos-server"),
+    "@bufbuild/protobuf": realpathSync(join(workspace, "packages", "engine", "node_modules", "@bufbuild", "protobuf")),
+    vitest: realpathSync(join(workspace, "node_modules", "vitest")),
+    // The engine's sandbox worker loads its sources through tsx when run from them.
+    tsx: realpathSync(join(cliDir, "node_modules", "tsx")),
+  };
+  for (const [name, target] of Object.entries(links)) {
+    const link = join(dir, "node_modules", name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(target, link, "dir");
+  }
+}

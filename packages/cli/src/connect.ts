@@ -55,6 +55,12 @@ export function partyKeys(options: GlobalOptions): PartyKeyPairs {
       "no party key: give --data-dir (the environment's data folder, or set P8E_DATA_DIR) or --key NAME from `p8e keys list`",
     );
   }
+  if (!existsSync(join(dir, "keys", `${NODE_KEY_NAME}.json`))) {
+    throw new CliError(
+      "failed",
+      `no environment data in ${dir} (no keys/${NODE_KEY_NAME}.json): start the environment there (\`npm start\`, or P8E_DATA_DIR=${dir}), or give the --data-dir it uses`,
+    );
+  }
   return createKeystore(join(dir, "keys")).open(NODE_KEY_NAME, passphrase(true));
 }
 

@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { CliError } from "./errors.js";
-import { print } from "./output.js";
+import { print, userCwd } from "./output.js";
 
 type Annotations = typeof import("@p8e/contract-annotations");
 type BundleModule = typeof import("@p8e/contract-annotations/bundle");
@@ -34,7 +34,7 @@ function projectRoot(file: string): string {
  * exported contract and scope specification.
  */
 export async function checkPackage(entry: string): Promise<{ checked: CheckedPackage; code: Uint8Array }> {
-  const file = resolve(entry);
+  const file = resolve(userCwd(), entry);
   if (!existsSync(file)) {
     throw new CliError("usage", `${entry} does not exist: give the contract package's entry, e.g. src/contract.ts`);
   }
@@ -85,7 +85,7 @@ export async function checkPackage(entry: string): Promise<{ checked: CheckedPac
   return {
     code: bundle.code,
     checked: {
-      entry: relative(process.cwd(), file).startsWith("..") ? file : relative(process.cwd(), file),
+      entry: relative(userCwd(), file).startsWith("..") ? file : relative(userCwd(), file),
       bundleHash: bundle.hash,
       bundleBytes: bundle.code.length,
       modules: bundle.modules,
@@ -125,7 +125,7 @@ export function registerContractCommands(contract: Command): void {
     .addHelpText("after", "\nExample:\n  p8e contract bundle src/contract.ts --out dist/contract.bundle.mjs")
     .action(async (entry: string, options: { out: string }, command: Command) => {
       const { checked, code } = await checkPackage(entry);
-      const out = resolve(options.out);
+      const out = resolve(userCwd(), options.out);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, code);
       print(command.optsWithGlobals(), { ...checked, out }, () =>

@@ -1,10 +1,11 @@
 // p8e eos put / get / stat and p8e mailbox ls: the party's encrypted object store, with its keys.
 import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createEosClient, type EosClient, isEosError } from "@p8e/eos-client";
 import { type Command, Option } from "commander";
 import { apiClient, type GlobalOptions, partyKeys } from "./connect.js";
 import { CliError } from "./errors.js";
-import { print } from "./output.js";
+import { print, userCwd } from "./output.js";
 
 interface EosOptions extends GlobalOptions {
   readonly eos?: string;
@@ -37,6 +38,9 @@ async function withEos<T>(command: Command, use: (eos: EosClient, options: EosOp
         },
       );
     }
+    if (isEosError(error) && error.code === "invalid-argument") {
+      throw new CliError("usage", `${error.message} (give the hash \`p8e eos put\` printed, base64)`, { cause: error });
+    }
     if (isEosError(error) && error.code === "not-found") {
       throw new CliError("failed", `${error.message} (is the hash right, and readable by this party's key?)`, {
         cause: error,
@@ -59,7 +63,7 @@ export function registerEosCommands(program: Command): void {
     .addOption(eosOption())
     .addHelpText("after", "\nExample:\n  p8e eos put report.pdf")
     .action(async (file: string, _options: unknown, command: Command) => {
-      const bytes = readFileSync(file === "-" ? 0 : file);
+      const bytes = readFileSync(file === "-" ? 0 : resolve(userCwd(), file));
       const result = await withEos(command, (client) => client.put(bytes));
       print(command.optsWithGlobals(), result, () =>
         [
@@ -78,7 +82,7 @@ export function registerEosCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  p8e eos get 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= --out copy.pdf")
     .action(async (hash: string, options: { out?: string }, command: Command) => {
       const bytes = await withEos(command, (client) => client.get(hash));
-      if (options.out !== undefined) writeFileSync(options.out, bytes);
+      if (options.out !== undefined) writeFileSync(resolve(userCwd(), options.out), bytes);
       else process.stdout.write(bytes);
     });
   eos

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { CliError } from "./errors.js";
-import { print } from "./output.js";
+import { print, userCwd } from "./output.js";
 
 /** The version of the @p8e packages a new contract package depends on: this CLI's own. */
 function p8eVersion(): string {
@@ -153,7 +153,7 @@ export function registerInitCommand(program: Command): void {
     .option("--package <name>", "the contract's package, as upstream's Java package", "com.example")
     .addHelpText("after", "\nExample:\n  p8e init greetings && cd greetings && npm install && npm test")
     .action((dir: string, options: { name?: string; package: string }, command: Command) => {
-      const target = resolve(dir);
+      const target = resolve(userCwd(), dir);
       if (existsSync(target) && readdirSync(target).length > 0) {
         throw new CliError("usage", `${dir} is not empty: give a new folder, or empty this one`);
       }

@@ -11,3 +11,8 @@ function jsonSafe(key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   return value;
 }
+
+/** The folder the user ran p8e in: relative paths are theirs (`pnpm --filter @p8e/cli p8e` runs in packages/cli). */
+export function userCwd(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}

@@ -36,7 +36,9 @@ export function p8e(args: readonly string[], cwd: string, env: Record<string, st
     ["--conditions", "@p8e/source", "--import", tsxLoader, join(cliDir, "src", "main.ts"), ...args],
     cwd,
     // tsx compiles the sources with the CLI's tsconfig (legacy decorators) from any working folder.
-    { TSX_TSCONFIG_PATH: join(cliDir, "tsconfig.json"), ...env },
+    // INIT_CWD: the folder relative paths are the user's in (pnpm sets it for scripts, and the
+    // pnpm that runs the tests would pass on its own).
+    { TSX_TSCONFIG_PATH: join(cliDir, "tsconfig.json"), INIT_CWD: cwd, ...env },
   );
 }
 

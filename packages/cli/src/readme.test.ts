@@ -1,0 +1,93 @@
+// The root README's walk-through, every line as written, as spawned processes against an environment.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliDir, linkWorkspacePackages, p8e, run } from "./test-support.js";
+
+const readme = readFileSync(join(cliDir, "..", "..", "README.md"), "utf8");
+const dir = mkdtempSync(join(tmpdir(), "p8e-walk-"));
+// The repository the walk-through's commands run in; `../greetings` lands beside it.
+const repo = join(dir, "repo");
+let env: NodeEnv;
+
+/** The lines of the ```sh block after the walk-through marker, comments dropped. */
+function walkThrough(): string[] {
+  const at = readme.indexOf("<!-- walk-through:");
+  expect(at, "the README has a walk-through marker").toBeGreaterThan(0);
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1] ?? "";
+  return block
+    .split("\n")
+    .map((line) => line.replace(/\s+#\s.*$/, "").trim())
+    .filter((line) => line !== "");
+}
+
+/** Splits a command line as sh does for the quoting the walk-through uses ('…' and "…"). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  for (const match of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) out.push(match[1] ?? match[2] ?? match[3] ?? "");
+  return out;
+}
+
+beforeAll(async () => {
+  mkdirSync(repo);
+  // `npm start`'s environment: the same node-env, on free ports, with its data folder.
+  const config = loadNodeEnvConfig({
+    P8E_DATA_DIR: join(repo, ".p8e"),
+    P8E_API_PORT: "0",
+    P8E_EOS_PORT: "0",
+    P8E_DEVNET_PORT: "0",
+  });
+  env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+});
+
+afterAll(async () => {
+  await env?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the README walk-through", { timeout: 120_000 }, () => {
+  it("runs every line as written", async () => {
+    const lines = walkThrough();
+    expect(lines.length).toBeGreaterThan(5);
+    let scope: string | undefined;
+    const ran: string[] = [];
+    for (const line of lines) {
+      if (line.startsWith("alias p8e=")) continue; // the test runs p8e from the same sources
+      const sub = /^\(cd (\S+) && npm install && npm test\)$/.exec(line);
+      if (sub?.[1] !== undefined) {
+        // Offline: the workspace's packages stand in for `npm install`; then the package's own test.
+        const pkg = resolve(repo, sub[1]);
+        linkWorkspacePackages(pkg);
+        const config = join(dir, "vitest.config.mjs");
+        writeFileSync(
+          config,
+          'export default { resolve: { conditions: ["@p8e/source"] }, ssr: { resolve: { conditions: ["@p8e/source"] } } };\n',
+        );
+        const test = await run(
+          process.execPath,
+          [join(pkg, "node_modules", "vitest", "vitest.mjs"), "run", "--config", config],
+          pkg,
+        );
+        expect(test.code, `${line}\n${test.out}${test.err}`).toBe(0);
+        ran.push(line);
+        continue;
+      }
+      const args = words(line);
+      expect(args[0], `a walk-through line this test does not know: ${line}`).toBe("p8e");
+      const filled = args.slice(1).map((a) => {
+        if (a !== "scope1…") return a;
+        expect(scope, `${line}: no scope printed before it`).toBeDefined();
+        return scope as string;
+      });
+      // As `npm start` leaves it: the API at its URL, its data folder (.p8e) found from the working folder.
+      const result = await p8e(filled, repo, { P8E_API_URL: env.apiUrl });
+      expect(result.code, `${line}\n${result.out}${result.err}`).toBe(0);
+      scope = /^scope +(scope1\S+)/m.exec(result.out)?.[1] ?? scope;
+      ran.push(line);
+    }
+    expect(ran.some((l) => l.includes("scope verify"))).toBe(true);
+    expect(scope).toMatch(/^scope1/);
+  });
+});

@@ -30,10 +30,10 @@ import {
   signingAndEncryptionKeys,
   toCanonicalBinary,
 } from "@p8e/spec-model";
-import { SandboxCallSchema } from "@p8e/spec-model/engine";
 import { type EnvelopeState, input } from "../src/index.js";
 import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../src/testdata/deal-contracts.js";
 import { dealEntry, greetingEntry } from "../src/testdata/entries.js";
+import { greetingCall } from "../src/testdata/greeting-call.js";
 import {
   GreetingContract,
   GreetingScopeSpecification,
@@ -226,24 +226,7 @@ try {
   }
 
   // The sandbox alone: one fresh context per run, sequentially.
-  const call = create(SandboxCallSchema, {
-    contractName: "GreetingContract",
-    startTime: timestampFromDate(new Date()),
-    functions: [
-      {
-        name: "greet",
-        outputTypeName: StringValueSchema.typeName,
-        arguments: [
-          {
-            name: "name",
-            typeName: StringValueSchema.typeName,
-            present: true,
-            values: [toBinary(StringValueSchema, create(StringValueSchema, { value: "sandbox" }))],
-          },
-        ],
-      },
-    ],
-  });
+  const call = greetingCall("sandbox", timestampFromDate(new Date()));
   const sandbox = owner.engine.sandbox;
   const times: number[] = [];
   for (let i = 0; i < sandboxRuns; i++) {

@@ -3,29 +3,23 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
-import { bundleContract } from "@p8e/contract-annotations/bundle";
 import { createEosClient } from "@p8e/eos-client";
 import { generateKeyPair } from "@p8e/hashing-crypto";
 import { EnvelopeSchema } from "@p8e/spec-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signContract } from "../execution/signatures.js";
 import { input } from "../session/session-options.js";
-import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
-import { dealEntry } from "../testdata/entries.js";
+import { dealScopeSpecUuid } from "../testdata/deal-contracts.js";
+import { dealEnvironment } from "../testdata/deal-environment.js";
 import { eventually } from "../testdata/eventually.js";
-import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
+import type { PublishedContract, TestEnvironment } from "../testing/index.js";
 import type { EnvelopeState } from "./party.js";
 
 let env: TestEnvironment;
 let deal: PublishedContract;
 
 beforeAll(async () => {
-  env = await createTestEnvironment({ parties: ["originator", "servicer"], stores: "per-party" });
-  deal = await env.publish({
-    contract: DealContract,
-    bundle: await bundleContract(dealEntry),
-    scopeSpecifications: [DealScopeSpecification],
-  });
+  ({ env, deal } = await dealEnvironment());
 }, 60_000);
 
 afterAll(async () => {

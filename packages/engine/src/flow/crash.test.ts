@@ -7,17 +7,11 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { PartyType } from "@p8e/contract-annotations";
-import { bundleContract } from "@p8e/contract-annotations/bundle";
 import { bytesToHex } from "@p8e/hashing-crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
-import { dealEntry } from "../testdata/entries.js";
-import {
-  createTestEnvironment,
-  type PublishedContract,
-  type TestEnvironment,
-  type TestParty,
-} from "../testing/index.js";
+import { dealScopeSpecUuid } from "../testdata/deal-contracts.js";
+import { dealEnvironment } from "../testdata/deal-environment.js";
+import type { PublishedContract, TestEnvironment, TestParty } from "../testing/index.js";
 import type { EnvelopeRecord } from "./envelope-store.js";
 import { createSqliteEnvelopeStore } from "./sqlite-envelope-store.js";
 
@@ -28,16 +22,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "p8e-crash-"));
-  env = await createTestEnvironment({
-    parties: ["originator", "servicer"],
-    stores: "per-party",
-    policies: { servicer: () => "approve" },
-  });
-  deal = await env.publish({
-    contract: DealContract,
-    bundle: await bundleContract(dealEntry),
-    scopeSpecifications: [DealScopeSpecification],
-  });
+  ({ env, deal } = await dealEnvironment({ servicer: () => "approve" }));
 }, 60_000);
 
 afterAll(async () => {

@@ -3,10 +3,11 @@ import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { input } from "../session/session-options.js";
-import { DealContract, DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
+import { dealScopeSpecUuid } from "../testdata/deal-contracts.js";
+import { dealEnvironment } from "../testdata/deal-environment.js";
 import { dealEntry } from "../testdata/entries.js";
 import { eventually } from "../testdata/eventually.js";
-import { createTestEnvironment, type PublishedContract, type TestEnvironment } from "../testing/index.js";
+import type { PublishedContract, TestEnvironment } from "../testing/index.js";
 import type { EnvelopeState } from "./party.js";
 
 let env: TestEnvironment;
@@ -15,19 +16,10 @@ let holdAll = false;
 let rejectAll = false;
 
 beforeAll(async () => {
-  env = await createTestEnvironment({
-    parties: ["originator", "servicer"],
-    stores: "per-party",
-    // The servicer approves, unless a test makes it hold requests (for a decision by hand) or reject them.
-    policies: {
-      servicer: () => (holdAll ? "hold" : rejectAll ? { reject: "not at that rate" } : "approve"),
-    },
-  });
-  deal = await env.publish({
-    contract: DealContract,
-    bundle: await bundleContract(dealEntry),
-    scopeSpecifications: [DealScopeSpecification],
-  });
+  // The servicer approves, unless a test makes it hold requests (for a decision by hand) or reject them.
+  ({ env, deal } = await dealEnvironment({
+    servicer: () => (holdAll ? "hold" : rejectAll ? { reject: "not at that rate" } : "approve"),
+  }));
 }, 60_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { type SandboxCall, SandboxCallSchema } from "@p8e/spec-model/engine";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isEngineError } from "../errors.js";
 import { greetingEntry, hostileEntry, moduleLoadingEntry } from "../testdata/entries.js";
+import { greetingCall } from "../testdata/greeting-call.js";
 import { GreetingContract } from "../testdata/greeting-contract.js";
 import { buildSandboxRuntime, renderRuntimeModule } from "./build-runtime.js";
 import { createSandbox } from "./sandbox.js";
@@ -19,25 +20,7 @@ beforeAll(async () => {
 });
 
 function helloCall(firstName: string): SandboxCall {
-  const name = create(StringValueSchema, { value: firstName });
-  return create(SandboxCallSchema, {
-    contractName: "GreetingContract",
-    startTime: timestampFromMs(1_700_000_000_000),
-    functions: [
-      {
-        name: "greet",
-        outputTypeName: StringValueSchema.typeName,
-        arguments: [
-          {
-            name: "name",
-            typeName: StringValueSchema.typeName,
-            present: true,
-            values: [toBinary(StringValueSchema, name)],
-          },
-        ],
-      },
-    ],
-  });
+  return greetingCall(firstName, timestampFromMs(1_700_000_000_000));
 }
 
 function hostileCall(fn: string, value = "x"): SandboxCall {

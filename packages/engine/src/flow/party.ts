@@ -33,6 +33,9 @@ export type {
   PartyOptions,
 } from "./party-api.js";
 
+/** How often a counterparty looks on chain for an answered envelope the invoker has not written yet. */
+const CHAIN_CHECK_INTERVAL_MS = 3000;
+
 const errorTypes = {
   ttl: EnvelopeError_Type.TTL_TIMEOUT,
   chain: EnvelopeError_Type.CC_INVOCATION,
@@ -58,6 +61,7 @@ export function createParty(options: PartyOptions): Party {
   const queue = new KeyedQueue();
   const abort = new AbortController();
   let sweep: NodeJS.Timeout | undefined;
+  const chainChecks = new Map<string, number>();
   let started: Promise<void> | undefined;
 
   const decode = (bytes: Uint8Array) => fromBinary(EnvelopeSchema, bytes);
@@ -445,9 +449,15 @@ export function createParty(options: PartyOptions): Party {
           return;
         }
         if (current.side === "counterparty" && current.status === "OUTBOX") {
+          // The chain is asked about an answered envelope at most every few seconds, so that many
+          // answered envelopes do not make a query storm.
+          const asked = chainChecks.get(current.executionUuid) ?? 0;
+          if (!expired && now().getTime() - asked < CHAIN_CHECK_INTERVAL_MS) return;
+          chainChecks.set(current.executionUuid, now().getTime());
           const session = await memorializer.query.session(
             MetadataAddress.forSession(current.scopeUuid, current.sessionUuid),
           );
+          if (session !== undefined || expired) chainChecks.delete(current.executionUuid);
           if (session !== undefined) await save(current, { status: "COMPLETE" });
           else if (expired)
             await save(current, {

@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { ADDRESS_KINDS, addressInfo } from "./address.js";
 import { apiClient, type GlobalOptions, keystoreDir, passphrase } from "./connect.js";
 import { registerContractCommands } from "./contract-commands.js";
+import { registerEnvelopeCommands } from "./envelope-commands.js";
 import { registerEosCommands } from "./eos-commands.js";
 import { CliError } from "./errors.js";
 import { registerInitCommand } from "./init-command.js";
@@ -228,6 +229,7 @@ export function createProgram(): Command {
   registerInitCommand(program);
   registerContractCommands(contract);
   registerEosCommands(program);
+  registerEnvelopeCommands(program);
   return program;
 }
 

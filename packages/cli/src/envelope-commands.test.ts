@@ -1,0 +1,157 @@
+// `p8e envelope …` as a user runs it: spawned processes against a running environment.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateKeyPair } from "@p8e/hashing-crypto";
+import {
+  createApiRoutes,
+  createLogger,
+  createNodeClient,
+  loadNodeEnvConfig,
+  type NodeEnv,
+  startNodeEnv,
+} from "@p8e/node-env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const cliDir = fileURLToPath(new URL("..", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "p8e-cli-envelope-"));
+let env: NodeEnv;
+
+function p8e(args: string[]) {
+  const child = spawn(process.execPath, ["--conditions", "@p8e/source", "--import", "tsx", "src/main.ts", ...args], {
+    cwd: cliDir,
+    env: { ...process.env, P8E_API_URL: env.apiUrl, P8E_DATA_DIR: join(dir, "env"), P8E_KEYSTORE: join(dir, "ks") },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, out, err })),
+  );
+}
+
+/** Starts onboarding with a servicer that never answers: the envelope stays in FRAGMENT. */
+async function pendingOnboarding(loanId: string): Promise<string> {
+  const client = createNodeClient({ baseUrl: env.apiUrl, key: env.keys.signing });
+  const servicer = generateKeyPair();
+  const executed = await client.execute({
+    contract: { case: "name", value: "onboarding" },
+    scopeSpecUuid: "e6d091d6-4df0-449a-95c1-e35ce30a4509",
+    inputs: {
+      application: {
+        value: {
+          case: "json",
+          value: JSON.stringify({ loanId, borrowerName: "Ada", amountMinor: "1000", currency: "usd" }),
+        },
+      },
+    },
+    participants: [
+      {
+        role: "ORIGINATOR",
+        signingPublicKey: env.keys.signing.publicKey,
+        encryptionPublicKey: env.keys.encryption.publicKey,
+      },
+      { role: "SERVICER", signingPublicKey: servicer.publicKey, encryptionPublicKey: servicer.publicKey },
+    ],
+  });
+  expect(executed.envelopeStatus).toBe("FRAGMENT");
+  return executed.executionUuid;
+}
+
+beforeAll(async () => {
+  const config = loadNodeEnvConfig({
+    P8E_DATA_DIR: join(dir, "env"),
+    P8E_API_PORT: "0",
+    P8E_EOS_PORT: "0",
+    P8E_DEVNET_PORT: "0",
+    P8E_LOG_LEVEL: "silent",
+  });
+  env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+});
+
+afterAll(async () => {
+  await env?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("p8e envelope", { timeout: 60_000 }, () => {
+  it("ls, show and watch an execution waiting for another party, then cancel it", async () => {
+    const uuid = await pendingOnboarding("loan-cli-1");
+
+    const ls = await p8e(["envelope", "ls", "--status", "fragment"]);
+    expect(ls.code).toBe(0);
+    expect(ls.out).toMatch(new RegExp(`${uuid}\\s+FRAGMENT\\s+invoker\\s+OnboardingContract\\s+scope1`));
+
+    const json = await p8e(["envelope", "ls", "--side", "invoker", "--json"]);
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.out) as { executionUuid: string; status: string }[];
+    expect(listed.find((e) => e.executionUuid === uuid)?.status).toBe("FRAGMENT");
+
+    const show = await p8e(["envelope", "show", uuid]);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain("status     FRAGMENT (invoker)");
+    expect(show.out).toContain("contract   io.p8e.examples.onboarding.OnboardingContract");
+    expect(show.out).toMatch(/ {2}CREATED {3}\s+\d{4}-/);
+
+    // watch ends with the execution: the cancel below ends it in ERROR, so watch exits 1.
+    const watching = p8e(["envelope", "watch", uuid, "--timeout", "30"]);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const cancel = await p8e(["envelope", "cancel", uuid, "-m", "wrong loan"]);
+    expect(cancel.code).toBe(0);
+    expect(cancel.out).toContain(`cancelled ${uuid}: now ERROR`);
+    expect(cancel.out).toContain("error      CONTRACT_CANCELLED: wrong loan");
+    const watched = await watching;
+    expect(watched.out).toMatch(new RegExp(`${uuid}\\s+ERROR\\s+invoker\\s+CONTRACT_CANCELLED: wrong loan`));
+    expect(watched.code).toBe(1);
+
+    // Watching an execution that has ended already says so at once.
+    const again = await p8e(["envelope", "watch", uuid, "--json"]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.out)).toMatchObject({ executionUuid: uuid, status: "ERROR" });
+
+    const twice = await p8e(["envelope", "cancel", uuid]);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toContain("only a CREATED or FRAGMENT execution can be cancelled");
+  });
+
+  it("rejects its own pending execution with a message", async () => {
+    const uuid = await pendingOnboarding("loan-cli-2");
+    const reject = await p8e(["envelope", "reject", uuid, "-m", "not today", "--json"]);
+    expect(reject.code).toBe(0);
+    expect(JSON.parse(reject.out)).toMatchObject({
+      executionUuid: uuid,
+      status: "ERROR",
+      errorType: "CONTRACT_REJECTED",
+      errorMessage: "not today",
+    });
+  });
+
+  it("says what to do: exit 2 for usage, 1 for an unknown execution or a wrong state, an example in --help", async () => {
+    const badUuid = await p8e(["envelope", "show", "nope"]);
+    expect(badUuid.code).toBe(2);
+    expect(badUuid.err).toContain("p8e envelope ls");
+    const badStatus = await p8e(["envelope", "ls", "--status", "DONE"]);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.err).toContain("INBOX");
+    const noMessage = await p8e(["envelope", "reject", crypto.randomUUID()]);
+    expect(noMessage.code).toBe(2);
+    expect(noMessage.err).toContain("--message");
+
+    const unknown = await p8e(["envelope", "approve", crypto.randomUUID()]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("p8e envelope ls");
+
+    for (const verb of ["ls", "show", "approve", "reject", "cancel", "watch"]) {
+      const help = await p8e(["envelope", verb, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(/Examples?:\n {2}p8e envelope /);
+    }
+  });
+});

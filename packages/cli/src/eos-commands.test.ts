@@ -80,6 +80,7 @@ describe("p8e eos and mailbox", { timeout: 60_000 }, () => {
       ["init"],
       ["contract", "check"],
       ["contract", "bundle"],
+      ["contract", "publish"],
       ["eos", "put"],
       ["eos", "get"],
       ["eos", "stat"],

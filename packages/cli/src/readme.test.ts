@@ -52,7 +52,10 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
     const lines = walkThrough();
     expect(lines.length).toBeGreaterThan(5);
     let scope: string | undefined;
+    let specHash: string | undefined;
+    let scopeSpecUuid: string | undefined;
     const ran: string[] = [];
+    const outputs: string[] = [];
     for (const line of lines) {
       if (line.startsWith("alias p8e=")) continue; // the test runs p8e from the same sources
       const sub = /^\(cd (\S+) && npm install && npm test\)$/.exec(line);
@@ -77,6 +80,11 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
       const args = words(line);
       expect(args[0], `a walk-through line this test does not know: ${line}`).toBe("p8e");
       const filled = args.slice(1).map((a) => {
+        if (a === "SPEC_HASH" || a === "SCOPE_SPEC_UUID") {
+          const value = a === "SPEC_HASH" ? specHash : scopeSpecUuid;
+          expect(value, `${line}: no ${a} printed before it`).toBeDefined();
+          return value as string;
+        }
         if (a !== "scope1…") return a;
         expect(scope, `${line}: no scope printed before it`).toBeDefined();
         return scope as string;
@@ -85,9 +93,15 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
       const result = await p8e(filled, repo, { P8E_API_URL: env.apiUrl });
       expect(result.code, `${line}\n${result.out}${result.err}`).toBe(0);
       scope = /^scope +(scope1\S+)/m.exec(result.out)?.[1] ?? scope;
+      specHash = /^published .* spec (\S+)/m.exec(result.out)?.[1] ?? specHash;
+      scopeSpecUuid = /^scope spec \S+ ([0-9a-f-]{36})$/m.exec(result.out)?.[1] ?? scopeSpecUuid;
       ran.push(line);
+      outputs.push(result.out);
     }
+    // The published contract ran in the environment: its scope holds the greeting.
+    expect(outputs.join("\n")).toContain('"hello, Ada"');
     expect(ran.some((l) => l.includes("scope verify"))).toBe(true);
     expect(scope).toMatch(/^scope1/);
+    expect(specHash).toBeDefined();
   });
 });

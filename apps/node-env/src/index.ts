@@ -5,6 +5,8 @@
  * @module
  */
 
+/** Upstream's envelope statuses, in the order a flow passes them (the API's EnvelopeState.status). */
+export { envelopeStatuses } from "@p8e/engine";
 export { API_AUTH_PREFIX, type ApiAuth, createApiAuth } from "./api/auth.js";
 export { bundleTypes } from "./api/bundle-types.js";
 export { createNodeClient, type NodeClientOptions } from "./api/client.js";

@@ -1,9 +1,7 @@
 // `p8e envelope …` as a user runs it: spawned processes against a running environment.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { generateKeyPair } from "@p8e/hashing-crypto";
 import {
   createApiRoutes,
@@ -14,28 +12,13 @@ import {
   startNodeEnv,
 } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliDir, p8e as run } from "./test-support.js";
 
-const cliDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "p8e-cli-envelope-"));
 let env: NodeEnv;
 
-function p8e(args: string[]) {
-  const child = spawn(process.execPath, ["--conditions", "@p8e/source", "--import", "tsx", "src/main.ts", ...args], {
-    cwd: cliDir,
-    env: { ...process.env, P8E_API_URL: env.apiUrl, P8E_DATA_DIR: join(dir, "env"), P8E_KEYSTORE: join(dir, "ks") },
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, out, err })),
-  );
-}
+const p8e = (args: string[]) =>
+  run(args, cliDir, { P8E_API_URL: env.apiUrl, P8E_DATA_DIR: join(dir, "env"), P8E_KEYSTORE: join(dir, "ks") });
 
 /** Starts onboarding with a servicer that never answers: the envelope stays in FRAGMENT. */
 async function pendingOnboarding(loanId: string): Promise<string> {

@@ -1,23 +1,13 @@
 // `p8e envelope ls|show|approve|reject|cancel|watch`: the envelopes of multi-party executions, through
 // the environment's API.
+import { envelopeStatuses } from "@p8e/node-env";
 import type { EnvelopeState } from "@p8e/spec-model/api";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { apiClient, type GlobalOptions } from "./connect.js";
 import { CliError } from "./errors.js";
 import { print } from "./output.js";
 
-/** Upstream's envelope statuses, in the order a flow passes them. */
-const STATUSES = [
-  "CREATED",
-  "FRAGMENT",
-  "INBOX",
-  "EXECUTED",
-  "OUTBOX",
-  "SIGNED",
-  "CHAINCODE",
-  "COMPLETE",
-  "ERROR",
-] as const;
+const STATUSES = envelopeStatuses;
 
 /** Adds `envelope` and its verbs to `program`. */
 export function registerEnvelopeCommands(program: Command): void {

@@ -76,6 +76,22 @@ describe("loadNodeEnvConfig()", () => {
     expect(loadNodeEnvConfig({ P8E_APPROVAL_POLICY: "hold" }).approvalPolicy).toBe("hold");
   });
 
+  it("reads peers as JSON and accounts to fund as a list, refusing what is not", () => {
+    const key = `04${"ab".repeat(64)}`;
+    const peer = { eosUrl: "http://127.0.0.1:7081", nodeKey: key, signingKey: key, encryptionKey: key };
+    const config = loadNodeEnvConfig({
+      P8E_PEERS: JSON.stringify([peer]),
+      P8E_DEVNET_FUND: "tp1qy352eufqy352eufqy352eufqy352euf5tdqxa, ",
+    });
+    expect(config.peers).toEqual([peer]);
+    expect(config.devnetFund).toEqual(["tp1qy352eufqy352eufqy352eufqy352euf5tdqxa"]);
+    expect(() => loadNodeEnvConfig({ P8E_PEERS: "[{" })).toThrow(/P8E_PEERS/);
+    expect(() => loadNodeEnvConfig({ P8E_PEERS: JSON.stringify([{ ...peer, nodeKey: "04zz" }]) })).toThrow(
+      /P8E_PEERS\): .*hex/,
+    );
+    expect(() => loadNodeEnvConfig({ P8E_DEVNET_FUND: "alice" })).toThrow(/P8E_DEVNET_FUND/);
+  });
+
   it("requires a passphrase of one's own with a real chain", () => {
     expect(() => loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657" })).toThrow(/P8E_PASSPHRASE/);
     const config = loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657", P8E_PASSPHRASE: "a long secret" });

@@ -11,6 +11,27 @@ const flag = z.union([
   z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes"),
 ]);
 const url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+const hexKey = z
+  .string()
+  .regex(/^(?:[0-9a-fA-F]{66}|[0-9a-fA-F]{130})$/, "must be a secp256k1 public key in hex (33 or 65 bytes)");
+/** A variable's text read as JSON; anything else is left for the schema to refuse. */
+const jsonText = (value: unknown) => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+/** One other party's environment: where its object store is, and its keys. */
+const peer = z
+  .object({
+    eosUrl: url,
+    nodeKey: hexKey,
+    signingKey: hexKey,
+    encryptionKey: hexKey,
+  })
+  .strict();
 
 /** The dev-only passphrase the keystore falls back to on the embedded devnet. Never for a real chain. */
 export const DEV_PASSPHRASE = "p8e-dev-only-passphrase";
@@ -41,6 +62,19 @@ export const nodeEnvConfigSchema = z
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     shutdownTimeoutMs: z.coerce.number().int().positive().default(30_000),
     approvalPolicy: z.enum(["hold", "approve"]).default("hold"),
+    peers: z.preprocess(jsonText, z.array(peer, { error: "must be a JSON array of peers" })).default([]),
+    devnetFund: z
+      .preprocess(
+        (value) =>
+          typeof value === "string"
+            ? value
+                .split(",")
+                .map((a) => a.trim())
+                .filter((a) => a !== "")
+            : value,
+        z.array(z.string().regex(/^(?:tp|pb)1[02-9ac-hj-np-z]{38,}$/, "must be tp1… or pb1… account addresses")),
+      )
+      .default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -94,6 +128,14 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   approvalPolicy: {
     env: "P8E_APPROVAL_POLICY",
     help: "other parties' requests: hold them for approve/reject through the API, or approve them at once (default hold)",
+  },
+  peers: {
+    env: "P8E_PEERS",
+    help: 'other parties\' environments, JSON [{"eosUrl","nodeKey","signingKey","encryptionKey"}] (hex keys; `GetInfo` gives them)',
+  },
+  devnetFund: {
+    env: "P8E_DEVNET_FUND",
+    help: "more accounts the embedded devnet funds at genesis, comma-separated (other parties on this chain)",
   },
 };
 

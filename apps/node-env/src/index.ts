@@ -25,6 +25,7 @@ export { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./ex
 export { describeHelloWorld, HELLO_WORLD_SCOPE_SPEC_UUID, type HelloWorldRun, runHelloWorld } from "./hello-world.js";
 export {
   createKeystore,
+  eosNodeKeyFromMnemonic,
   type KeyFileInfo,
   type KeyNetwork,
   type Keystore,

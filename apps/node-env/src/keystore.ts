@@ -58,6 +58,12 @@ export function partyKeyPaths(network: KeyNetwork): { signing: string; encryptio
   return { signing: `m/44'/${coin}'/0'/0/0`, encryption: `m/44'/${coin}'/0'/0/1` };
 }
 
+/** The object store's node key (replication between stores), derived next to the party's keys. */
+export function eosNodeKeyFromMnemonic(mnemonic: string, network: KeyNetwork = "testnet"): KeyPair {
+  const coin = network === "mainnet" ? 505 : 1;
+  return keyPairFromMnemonic(mnemonic, { path: `m/44'/${coin}'/0'/0/2` });
+}
+
 /** Derives a party's keys from its mnemonic. */
 export function partyKeysFromMnemonic(mnemonic: string, network: KeyNetwork = "testnet"): PartyKeyPairs {
   if (!validateMnemonic(mnemonic)) {

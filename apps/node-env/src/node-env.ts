@@ -16,12 +16,13 @@ import {
 } from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, startEosServer } from "@p8e/eos-server";
+import { hexToBytes, type KeyPair } from "@p8e/hashing-crypto";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
 import { keystorePassphrase, type NodeEnvConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
 import { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
 import { type HttpServer, listenHttp } from "./http-server.js";
-import { createKeystore, type PartyKeyPairs } from "./keystore.js";
+import { createKeystore, eosNodeKeyFromMnemonic, type PartyKeyPairs } from "./keystore.js";
 import { componentLogger, type Logger } from "./logger.js";
 import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
 import { createRequestHandler, type RouteRegistrar } from "./routes.js";
@@ -47,6 +48,8 @@ export interface NodeEnv extends AsyncDisposable {
   /** The application API, health (`/healthz`, `/readyz`) and metrics (`/metrics`). */
   readonly apiUrl: string;
   readonly eosUrl: string;
+  /** The embedded object store's node key, which the peers' stores trust for replication. */
+  readonly eosNodeKey: KeyPair;
   readonly rpcUrl: string;
   readonly chainId: string;
   readonly eos: EosClient;
@@ -99,7 +102,12 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
         port: config.devnetPort,
         ...(config.devnetBlockIntervalMs === 0 ? { instant: true } : { blockIntervalMs: config.devnetBlockIntervalMs }),
         ...(config.network === "mainnet" ? { bech32Prefix: "pb" } : {}),
-        genesis: { accounts: [{ mnemonic: keys.mnemonic, nhash: DEV_ACCOUNT_BALANCE }] },
+        genesis: {
+          accounts: [
+            { mnemonic: keys.mnemonic, nhash: DEV_ACCOUNT_BALANCE },
+            ...config.devnetFund.map((address) => ({ address, nhash: DEV_ACCOUNT_BALANCE })),
+          ],
+        },
       });
       await devnet.start().catch((error: NodeJS.ErrnoException) => {
         throw portError(error, "devnet", config.devnetPort, "P8E_DEVNET_PORT");
@@ -109,6 +117,13 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       logger.info({ url: devnet.url, chainId: devnet.chainId }, "devnet started");
     }
 
+    const eosNodeKey = eosNodeKeyFromMnemonic(keys.mnemonic, config.network);
+    const peers = config.peers.map((p) => ({
+      eosUrl: p.eosUrl,
+      node: hexToBytes(p.nodeKey),
+      signing: hexToBytes(p.signingKey),
+      encryption: hexToBytes(p.encryptionKey),
+    }));
     let eosUrl = config.eosUrl;
     if (eosUrl === undefined) {
       const server: EosServer = await startEosServer({
@@ -116,6 +131,8 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
         host: config.host,
         port: config.eosPort,
         logger: componentLogger(logger, "eos-server"),
+        nodePrivateKey: eosNodeKey.privateKey,
+        trustedPeers: peers.map((p) => p.node),
       }).catch((error: NodeJS.ErrnoException) => {
         throw portError(error, "object store", config.eosPort, "P8E_EOS_PORT");
       });
@@ -128,6 +145,13 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       metrics,
     );
     closers.push(() => eos.close());
+    // With peers, this store serves the party's key and knows where each peer's party keys live,
+    // so requests and answers reach them by replication.
+    if (peers.length > 0) {
+      await eos.registerKey(keys.encryption.publicKey);
+      for (const p of peers) await eos.registerKey(p.encryption, { url: p.eosUrl });
+      logger.info({ peers: peers.map((p) => p.eosUrl) }, "peers registered");
+    }
 
     const memorializer = await createMemorializer({
       rpcUrl,
@@ -148,6 +172,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       chain: memorializer.query,
       rpcUrl,
       mainNet: config.network === "mainnet",
+      directory: peers.map((p) => ({ signing: p.signing, encryption: p.encryption })),
     });
     closers.push(() => engine.close());
 
@@ -234,6 +259,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
         return http?.url ?? "";
       },
       eosUrl,
+      eosNodeKey,
       rpcUrl,
       chainId: memorializer.chainId,
       eos,

@@ -116,6 +116,7 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         rpcUrl: env.rpcUrl,
         eosUrl: env.eosUrl,
         ready: env.ready,
+        eosNodePublicKey: env.eosNodeKey.publicKey,
         contracts: [...env.contracts.values()].map((c) => ({
           name: c.name,
           className: c.className,

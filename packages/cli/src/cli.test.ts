@@ -1,49 +1,26 @@
 // p8e as a user runs it: spawned processes against a running environment.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
+import type { NodeEnv } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliDir, p8e as spawnP8e, startEnvironment } from "./test-support.js";
 
-const cliDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "p8e-cli-"));
 let env: NodeEnv;
 
 // Asynchronous: the environment serving the CLI runs in this process.
 function p8e(args: string[], extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ["--conditions", "@p8e/source", "--import", "tsx", "src/main.ts", ...args], {
-    cwd: cliDir,
-    env: {
-      ...process.env,
-      P8E_API_URL: env.apiUrl,
-      P8E_DATA_DIR: join(dir, "env"),
-      P8E_KEYSTORE: join(dir, "keystore"),
-      ...extraEnv,
-    },
+  return spawnP8e(args, cliDir, {
+    P8E_API_URL: env.apiUrl,
+    P8E_DATA_DIR: join(dir, "env"),
+    P8E_KEYSTORE: join(dir, "keystore"),
+    ...extraEnv,
   });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, out, err })),
-  );
 }
 
 beforeAll(async () => {
-  const config = loadNodeEnvConfig({
-    P8E_DATA_DIR: join(dir, "env"),
-    P8E_API_PORT: "0",
-    P8E_EOS_PORT: "0",
-    P8E_DEVNET_PORT: "0",
-  });
-  env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+  env = await startEnvironment(join(dir, "env"));
 });
 
 afterAll(async () => {

@@ -2,22 +2,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
+import type { NodeEnv } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { p8e } from "./test-support.js";
+import { p8e, startEnvironment } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-eos-"));
 let env: NodeEnv;
 const as = () => ({ P8E_API_URL: env.apiUrl, P8E_DATA_DIR: join(dir, "env"), P8E_KEYSTORE: join(dir, "keystore") });
 
 beforeAll(async () => {
-  const config = loadNodeEnvConfig({
-    P8E_DATA_DIR: join(dir, "env"),
-    P8E_API_PORT: "0",
-    P8E_EOS_PORT: "0",
-    P8E_DEVNET_PORT: "0",
-  });
-  env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+  env = await startEnvironment(join(dir, "env"));
 });
 
 afterAll(async () => {

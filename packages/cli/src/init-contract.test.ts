@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linkWorkspacePackages, p8e, run } from "./test-support.js";
+import { linkWorkspacePackages, p8e, runPackageTests } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-init-"));
 const pkg = join(dir, "greetings");
@@ -27,17 +27,7 @@ describe("p8e init", { timeout: 60_000 }, () => {
   });
 
   it("makes a package whose own test passes at once (vitest, real engine, store and devnet)", async () => {
-    // The workspace runs packages from their sources (the @p8e/source condition); a user gets dist/.
-    const config = join(dir, "vitest.config.mjs");
-    writeFileSync(
-      config,
-      'export default { resolve: { conditions: ["@p8e/source"] }, ssr: { resolve: { conditions: ["@p8e/source"] } } };\n',
-    );
-    const test = await run(
-      process.execPath,
-      [join(pkg, "node_modules", "vitest", "vitest.mjs"), "run", "--config", config, "--root", pkg],
-      pkg,
-    );
+    const test = await runPackageTests(pkg);
     expect(test.code, test.out + test.err).toBe(0);
     expect(test.out).toContain("1 passed");
   });

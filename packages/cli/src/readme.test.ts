@@ -1,10 +1,10 @@
 // The root README's walk-through, every line as written, as spawned processes against an environment.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
+import type { NodeEnv } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliDir, linkWorkspacePackages, p8e, run } from "./test-support.js";
+import { cliDir, linkWorkspacePackages, p8e, runPackageTests, startEnvironment } from "./test-support.js";
 
 const readme = readFileSync(join(cliDir, "..", "..", "README.md"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "p8e-walk-"));
@@ -33,13 +33,7 @@ function words(line: string): string[] {
 beforeAll(async () => {
   mkdirSync(repo);
   // `npm start`'s environment: the same node-env, on free ports, with its data folder.
-  const config = loadNodeEnvConfig({
-    P8E_DATA_DIR: join(repo, ".p8e"),
-    P8E_API_PORT: "0",
-    P8E_EOS_PORT: "0",
-    P8E_DEVNET_PORT: "0",
-  });
-  env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+  env = await startEnvironment(join(repo, ".p8e"));
 });
 
 afterAll(async () => {
@@ -63,16 +57,7 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
         // Offline: the workspace's packages stand in for `npm install`; then the package's own test.
         const pkg = resolve(repo, sub[1]);
         linkWorkspacePackages(pkg);
-        const config = join(dir, "vitest.config.mjs");
-        writeFileSync(
-          config,
-          'export default { resolve: { conditions: ["@p8e/source"] }, ssr: { resolve: { conditions: ["@p8e/source"] } } };\n',
-        );
-        const test = await run(
-          process.execPath,
-          [join(pkg, "node_modules", "vitest", "vitest.mjs"), "run", "--config", config],
-          pkg,
-        );
+        const test = await runPackageTests(pkg);
         expect(test.code, `${line}\n${test.out}${test.err}`).toBe(0);
         ran.push(line);
         continue;

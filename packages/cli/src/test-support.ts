@@ -1,8 +1,9 @@
 // Test helpers: p8e spawned as a user runs it, and a contract package linked to the workspace's packages.
 import { spawn } from "node:child_process";
-import { mkdirSync, realpathSync, symlinkSync } from "node:fs";
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
 
 export const cliDir = fileURLToPath(new URL("..", import.meta.url));
 const workspace = join(cliDir, "..", "..");
@@ -62,4 +63,30 @@ export function linkWorkspacePackages(dir: string): void {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link, "dir");
   }
+}
+
+/** Starts `npm start`'s environment in this process, on free ports, with its data in `dataDir`. */
+export function startEnvironment(dataDir: string): Promise<NodeEnv> {
+  const config = loadNodeEnvConfig({
+    P8E_DATA_DIR: dataDir,
+    P8E_API_PORT: "0",
+    P8E_EOS_PORT: "0",
+    P8E_DEVNET_PORT: "0",
+  });
+  return startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
+}
+
+/**
+ * Runs a package's own tests (made by `p8e init`, linked by `linkWorkspacePackages`) with vitest,
+ * on the workspace packages' sources (the @p8e/source condition) as the workspace's tests run.
+ */
+export function runPackageTests(pkg: string): Promise<Run> {
+  const config = join(pkg, "..", "vitest.source.config.mjs");
+  const conditions = '{ conditions: ["@p8e/source"] }';
+  writeFileSync(config, `export default { resolve: ${conditions}, ssr: { resolve: ${conditions} } };\n`);
+  return run(
+    process.execPath,
+    [join(pkg, "node_modules", "vitest", "vitest.mjs"), "run", "--config", config, "--root", pkg],
+    pkg,
+  );
 }

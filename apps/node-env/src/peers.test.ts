@@ -1,20 +1,19 @@
-// Two parties' environments on one machine, each with its own data folder, ports and object store,
+// Two parties' environments on one machine, two p8e-node-env processes, each with its own data folder, ports and object store,
 // on one chain (the first one's devnet), knowing each other through P8E_PEERS: the onboarding
 // example across them, the originator invoking and the servicer approving through the API.
+import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bytesToHex, generateMnemonic } from "@p8e/hashing-crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeClient } from "./api/client.js";
-import { createApiRoutes } from "./api/service.js";
-import { loadNodeEnvConfig } from "./config.js";
-import { eosNodeKeyFromMnemonic, partyKeysFromMnemonic } from "./keystore.js";
-import { createLogger } from "./logger.js";
-import { type NodeEnv, startNodeEnv } from "./node-env.js";
+import { eosNodeKeyFromMnemonic, type PartyKeyPairs, partyKeysFromMnemonic } from "./keystore.js";
 import { tempDir } from "./testdata/temp-dir.js";
 
+const appDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = tempDir();
-const envs: NodeEnv[] = [];
+const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -34,43 +33,70 @@ function peerOf(mnemonic: string, eosPort: number) {
   };
 }
 
-let originator: NodeEnv;
-let servicer: NodeEnv;
+/** One party: a p8e-node-env process, its API and its keys. */
+interface PartyProcess {
+  readonly apiUrl: string;
+  readonly keys: PartyKeyPairs;
+  readonly output: () => string;
+}
+
+/** Starts p8e-node-env with `variables` and waits until its /readyz says ready. */
+async function startProcess(mnemonic: string, variables: Record<string, string>): Promise<PartyProcess> {
+  const apiPort = await freePort();
+  const child = spawn(process.execPath, ["--conditions", "@p8e/source", "--import", "tsx", "src/main.ts"], {
+    cwd: appDir,
+    env: { ...process.env, P8E_API_PORT: String(apiPort), P8E_MNEMONIC: mnemonic, ...variables },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; i < 300 && child.exitCode === null; i++) {
+    const ready = await fetch(`${apiUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { apiUrl, keys: partyKeysFromMnemonic(mnemonic), output: () => out };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`p8e-node-env did not become ready:\n${out}`);
+}
+
+let originator: PartyProcess;
+let servicer: PartyProcess;
 
 beforeAll(async () => {
   const [originatorMnemonic, servicerMnemonic] = [generateMnemonic(), generateMnemonic()];
   const [originatorEos, servicerEos, devnetPort] = [await freePort(), await freePort(), await freePort()];
-  const common = { P8E_API_PORT: "0", P8E_LOG_LEVEL: "silent" };
-  originator = await startNodeEnv(
-    loadNodeEnvConfig({
-      ...common,
-      P8E_DATA_DIR: join(dir.path, "originator"),
-      P8E_MNEMONIC: originatorMnemonic,
-      P8E_EOS_PORT: String(originatorEos),
-      P8E_DEVNET_PORT: String(devnetPort),
-      P8E_DEVNET_FUND: partyKeysFromMnemonic(servicerMnemonic).address,
-      P8E_PEERS: JSON.stringify([peerOf(servicerMnemonic, servicerEos)]),
-    }),
-    { logger: createLogger("silent"), routes: createApiRoutes },
-  );
-  envs.push(originator);
-  servicer = await startNodeEnv(
-    loadNodeEnvConfig({
-      ...common,
-      P8E_DATA_DIR: join(dir.path, "servicer"),
-      P8E_MNEMONIC: servicerMnemonic,
-      P8E_PASSPHRASE: "servicer passphrase",
-      P8E_EOS_PORT: String(servicerEos),
-      P8E_CHAIN_RPC_URL: originator.rpcUrl,
-      P8E_PEERS: JSON.stringify([peerOf(originatorMnemonic, originatorEos)]),
-    }),
-    { logger: createLogger("silent"), routes: createApiRoutes },
-  );
-  envs.push(servicer);
+  originator = await startProcess(originatorMnemonic, {
+    P8E_DATA_DIR: join(dir.path, "originator"),
+    P8E_EOS_PORT: String(originatorEos),
+    P8E_DEVNET_PORT: String(devnetPort),
+    P8E_DEVNET_FUND: partyKeysFromMnemonic(servicerMnemonic).address,
+    P8E_PEERS: JSON.stringify([peerOf(servicerMnemonic, servicerEos)]),
+  });
+  servicer = await startProcess(servicerMnemonic, {
+    P8E_DATA_DIR: join(dir.path, "servicer"),
+    P8E_PASSPHRASE: "servicer passphrase",
+    P8E_EOS_PORT: String(servicerEos),
+    P8E_CHAIN_RPC_URL: `http://127.0.0.1:${devnetPort}`,
+    P8E_PEERS: JSON.stringify([peerOf(originatorMnemonic, originatorEos)]),
+  });
 }, 120_000);
 
 afterAll(async () => {
-  for (const env of envs.reverse()) await env.close();
+  for (const child of children.reverse()) {
+    if (child.exitCode !== null) continue;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    await exited;
+  }
   dir.remove();
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NodeEnv } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { p8e, startEnvironment } from "./test-support.js";
+import { cliDir, p8e, startEnvironment } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-eos-"));
 let env: NodeEnv;
@@ -67,6 +67,13 @@ describe("p8e eos and mailbox", { timeout: 60_000 }, () => {
     const missing = await p8e(["eos", "stat", hash], dir, { ...as(), P8E_DATA_DIR: join(dir, "nowhere") });
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("start the environment there");
+    const wrong = await p8e(["eos", "stat", hash, "--key", "mallory"], dir, { ...as(), P8E_PASSPHRASE: "not it" });
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain("passphrase does not open");
+    const helloWorld = join(cliDir, "..", "..", "examples", "hello-world", "src", "contract.ts");
+    const noChain = await p8e(["contract", "publish", helloWorld, "--rpc", "http://127.0.0.1:1"], dir, as());
+    expect(noChain.code).toBe(1);
+    expect(noChain.err).toContain("cannot reach the chain at http://127.0.0.1:1");
   });
 
   it("has an example in every new verb's help", async () => {

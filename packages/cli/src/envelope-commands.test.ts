@@ -1,14 +1,17 @@
 // `p8e envelope …` as a user runs it: spawned processes against a running environment.
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateKeyPair } from "@p8e/hashing-crypto";
+import { bytesToHex, generateKeyPair, generateMnemonic } from "@p8e/hashing-crypto";
 import {
   createApiRoutes,
   createLogger,
   createNodeClient,
+  eosNodeKeyFromMnemonic,
   loadNodeEnvConfig,
   type NodeEnv,
+  partyKeysFromMnemonic,
   startNodeEnv,
 } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,14 +19,54 @@ import { cliDir, p8e as run } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-cli-envelope-"));
 let env: NodeEnv;
+/** Another party's environment, on env's chain, each knowing the other as a peer. */
+let servicer: NodeEnv;
 
-const p8e = (args: string[]) =>
-  run(args, cliDir, { P8E_API_URL: env.apiUrl, P8E_DATA_DIR: join(dir, "env"), P8E_KEYSTORE: join(dir, "ks") });
+const p8e = (args: string[], extra: Record<string, string> = {}) =>
+  run(args, cliDir, {
+    P8E_API_URL: env.apiUrl,
+    P8E_DATA_DIR: join(dir, "env"),
+    P8E_KEYSTORE: join(dir, "ks"),
+    ...extra,
+  });
+/** p8e as the servicer's operator runs it. */
+const asServicer = (args: string[]) =>
+  p8e(args, { P8E_API_URL: servicer.apiUrl, P8E_DATA_DIR: join(dir, "servicer"), P8E_PASSPHRASE: SERVICER_PASSPHRASE });
+const SERVICER_PASSPHRASE = "servicer passphrase";
 
-/** Starts onboarding with a servicer that never answers: the envelope stays in FRAGMENT. */
-async function pendingOnboarding(loanId: string): Promise<string> {
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The P8E_PEERS entry naming the party of `mnemonic` and its store. */
+function peer(mnemonic: string, eosPort: number) {
+  const keys = partyKeysFromMnemonic(mnemonic);
+  return [
+    {
+      eosUrl: `http://127.0.0.1:${eosPort}`,
+      nodeKey: bytesToHex(eosNodeKeyFromMnemonic(mnemonic).publicKey),
+      signingKey: bytesToHex(keys.signing.publicKey),
+      encryptionKey: bytesToHex(keys.encryption.publicKey),
+    },
+  ];
+}
+
+/** A servicer that never answers. */
+function strangerKeys() {
+  const { publicKey } = generateKeyPair();
+  return { signing: publicKey, encryption: publicKey };
+}
+
+/** Starts onboarding with `other` as the servicer (by default one that never answers, so it stays in FRAGMENT). */
+async function pendingOnboarding(
+  loanId: string,
+  other: { signing: Uint8Array; encryption: Uint8Array } = strangerKeys(),
+): Promise<string> {
   const client = createNodeClient({ baseUrl: env.apiUrl, key: env.keys.signing });
-  const servicer = generateKeyPair();
   const executed = await client.execute({
     contract: { case: "name", value: "onboarding" },
     scopeSpecUuid: "e6d091d6-4df0-449a-95c1-e35ce30a4509",
@@ -41,7 +84,7 @@ async function pendingOnboarding(loanId: string): Promise<string> {
         signingPublicKey: env.keys.signing.publicKey,
         encryptionPublicKey: env.keys.encryption.publicKey,
       },
-      { role: "SERVICER", signingPublicKey: servicer.publicKey, encryptionPublicKey: servicer.publicKey },
+      { role: "SERVICER", signingPublicKey: other.signing, encryptionPublicKey: other.encryption },
     ],
   });
   expect(executed.envelopeStatus).toBe("FRAGMENT");
@@ -49,17 +92,33 @@ async function pendingOnboarding(loanId: string): Promise<string> {
 }
 
 beforeAll(async () => {
+  const [mnemonic, servicerMnemonic] = [generateMnemonic(), generateMnemonic()];
+  const [eosPort, servicerEosPort] = [await freePort(), await freePort()];
+  const common = { P8E_API_PORT: "0", P8E_LOG_LEVEL: "silent" };
   const config = loadNodeEnvConfig({
+    ...common,
     P8E_DATA_DIR: join(dir, "env"),
-    P8E_API_PORT: "0",
-    P8E_EOS_PORT: "0",
+    P8E_MNEMONIC: mnemonic,
+    P8E_EOS_PORT: String(eosPort),
     P8E_DEVNET_PORT: "0",
-    P8E_LOG_LEVEL: "silent",
+    P8E_DEVNET_FUND: partyKeysFromMnemonic(servicerMnemonic).address,
+    P8E_PEERS: JSON.stringify(peer(servicerMnemonic, servicerEosPort)),
   });
   env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
-});
+  const servicerConfig = loadNodeEnvConfig({
+    ...common,
+    P8E_DATA_DIR: join(dir, "servicer"),
+    P8E_MNEMONIC: servicerMnemonic,
+    P8E_PASSPHRASE: SERVICER_PASSPHRASE,
+    P8E_EOS_PORT: String(servicerEosPort),
+    P8E_CHAIN_RPC_URL: env.rpcUrl,
+    P8E_PEERS: JSON.stringify(peer(mnemonic, eosPort)),
+  });
+  servicer = await startNodeEnv(servicerConfig, { logger: createLogger("silent"), routes: createApiRoutes });
+}, 60_000);
 
 afterAll(async () => {
+  await servicer?.close();
   await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -136,5 +195,33 @@ describe("p8e envelope", { timeout: 60_000 }, () => {
       expect(help.code).toBe(0);
       expect(help.out).toMatch(/Examples?:\n {2}p8e envelope /);
     }
+  });
+
+  it("approves a request another party's environment sent, and the invoker's watch ends COMPLETE", async () => {
+    const uuid = await pendingOnboarding("loan-cli-3", {
+      signing: servicer.keys.signing.publicKey,
+      encryption: servicer.keys.encryption.publicKey,
+    });
+    let inbox = "";
+    for (let i = 0; i < 100 && !inbox.includes(uuid); i++) {
+      inbox = (await asServicer(["envelope", "ls", "--status", "INBOX"])).out;
+    }
+    expect(inbox).toMatch(new RegExp(`${uuid}\\s+INBOX\\s+counterparty\\s+OnboardingContract`));
+    const show = await asServicer(["envelope", "show", uuid]);
+    expect(show.out).toContain(`next: p8e envelope approve ${uuid}`);
+
+    const watching = p8e(["envelope", "watch", uuid, "--timeout", "40"]);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const approve = await asServicer(["envelope", "approve", uuid]);
+    expect(approve.err).toBe("");
+    expect(approve.code).toBe(0);
+    expect(approve.out).toMatch(new RegExp(`approved ${uuid}: now (EXECUTED|OUTBOX)`));
+    const watched = await watching;
+    expect(watched.out).toMatch(new RegExp(`${uuid}\\s+COMPLETE\\s+invoker`));
+    expect(watched.code).toBe(0);
+
+    const again = await asServicer(["envelope", "approve", uuid]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("only a request awaiting approval");
   });
 });

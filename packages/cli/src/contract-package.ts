@@ -60,7 +60,7 @@ export async function checkPackage(entry: string): Promise<LoadedPackage> {
     } catch {
       throw new CliError(
         "failed",
-        `${specifier} is not installed in ${root}: run \`npm install\` there (a contract package depends on @p8e/contract-annotations)`,
+        `${specifier} is not installed: run \`npm install\` in ${root} (a contract package depends on @p8e/contract-annotations)`,
       );
     }
     return (await import(pathToFileURL(path).href)) as T;
@@ -74,7 +74,13 @@ export async function checkPackage(entry: string): Promise<LoadedPackage> {
   mkdirSync(cache, { recursive: true });
   const bundleFile = join(cache, `${Buffer.from(bundle.hash, "base64").toString("hex")}.mjs`);
   writeFileSync(bundleFile, bundle.code);
-  const exported = Object.values((await import(pathToFileURL(bundleFile).href)) as Record<string, unknown>);
+  const module = await import(pathToFileURL(bundleFile).href).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new CliError("failed", `${(error as Error).message.split("\n")[0]}: run \`npm install\` in ${root}`, {
+      cause: error,
+    });
+  });
+  const exported = Object.values(module as Record<string, unknown>);
   const isSubclass = (value: unknown, base: unknown): value is new (...args: never[]) => unknown =>
     typeof value === "function" && typeof base === "function" && value.prototype instanceof base;
   const contracts = exported.filter((v) => isSubclass(v, annotations.P8eContract));

@@ -73,5 +73,10 @@ describe("p8e contract check and bundle", { timeout: 60_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("give the contract package's entry");
     expect(existsSync(join(pkg, "dist", "contract.bundle.mjs"))).toBe(true);
+    expect((await p8e(["init", "bare", "--package", "com.acme"], dir)).code).toBe(0);
+    const uninstalled = await p8e(["contract", "check", "bare/src/contract.ts"], dir);
+    expect(uninstalled.code).toBe(1);
+    expect(uninstalled.err).toContain(`run \`npm install\` in ${join(dir, "bare")}`);
+    expect((await p8e(["init", "bad", "--package", "Com.Acme"], dir)).code).toBe(2);
   });
 });

@@ -90,6 +90,9 @@ export const nodeEnvConfigSchema = z
     }
   });
 
+/** Another party's environment, as `P8E_PEERS` lists it. */
+export type PeerConfig = z.output<typeof peer>;
+
 /** The validated configuration; `dataDir` is absolute. */
 export type NodeEnvConfig = z.output<typeof nodeEnvConfigSchema>;
 

@@ -19,6 +19,7 @@ export {
   loadNodeEnvConfig,
   type NodeEnvConfig,
   nodeEnvConfigSchema,
+  type PeerConfig,
 } from "./config.js";
 export { isNodeEnvError, NodeEnvError, type NodeEnvErrorCode } from "./errors.js";
 export { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
@@ -33,6 +34,7 @@ export {
   type PartyKeyPairs,
   partyKeyPaths,
   partyKeysFromMnemonic,
+  peerFromMnemonic,
   sealKeyFile,
 } from "./keystore.js";
 export { createLogger } from "./logger.js";

@@ -4,12 +4,14 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  bytesToHex,
   generateMnemonic,
   type KeyPair,
   keyPairFromMnemonic,
   publicKeyToAddress,
   validateMnemonic,
 } from "@p8e/hashing-crypto";
+import type { PeerConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
 
 /** "testnet": `tp` accounts at coin type 1; "mainnet": `pb` accounts at coin type 505. */
@@ -62,6 +64,20 @@ export function partyKeyPaths(network: KeyNetwork): { signing: string; encryptio
 export function eosNodeKeyFromMnemonic(mnemonic: string, network: KeyNetwork = "testnet"): KeyPair {
   const coin = network === "mainnet" ? 505 : 1;
   return keyPairFromMnemonic(mnemonic, { path: `m/44'/${coin}'/0'/0/2` });
+}
+
+/**
+ * The `P8E_PEERS` entry of the party of `mnemonic` whose object store is at `eosUrl`: for
+ * development and tests that run every party from its mnemonic (otherwise a peer's `GetInfo`).
+ */
+export function peerFromMnemonic(mnemonic: string, eosUrl: string, network: KeyNetwork = "testnet"): PeerConfig {
+  const keys = partyKeysFromMnemonic(mnemonic, network);
+  return {
+    eosUrl,
+    nodeKey: bytesToHex(eosNodeKeyFromMnemonic(mnemonic, network).publicKey),
+    signingKey: bytesToHex(keys.signing.publicKey),
+    encryptionKey: bytesToHex(keys.encryption.publicKey),
+  };
 }
 
 /** Derives a party's keys from its mnemonic. */

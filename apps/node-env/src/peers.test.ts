@@ -5,10 +5,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bytesToHex, generateMnemonic } from "@p8e/hashing-crypto";
+import { generateMnemonic } from "@p8e/hashing-crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeClient } from "./api/client.js";
-import { eosNodeKeyFromMnemonic, type PartyKeyPairs, partyKeysFromMnemonic } from "./keystore.js";
+import { type PartyKeyPairs, partyKeysFromMnemonic, peerFromMnemonic } from "./keystore.js";
 import { tempDir } from "./testdata/temp-dir.js";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -21,16 +21,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function peerOf(mnemonic: string, eosPort: number) {
-  const keys = partyKeysFromMnemonic(mnemonic);
-  return {
-    eosUrl: `http://127.0.0.1:${eosPort}`,
-    nodeKey: bytesToHex(eosNodeKeyFromMnemonic(mnemonic).publicKey),
-    signingKey: bytesToHex(keys.signing.publicKey),
-    encryptionKey: bytesToHex(keys.encryption.publicKey),
-  };
 }
 
 /** One party: a p8e-node-env process, its API and its keys. */
@@ -79,14 +69,14 @@ beforeAll(async () => {
     P8E_EOS_PORT: String(originatorEos),
     P8E_DEVNET_PORT: String(devnetPort),
     P8E_DEVNET_FUND: partyKeysFromMnemonic(servicerMnemonic).address,
-    P8E_PEERS: JSON.stringify([peerOf(servicerMnemonic, servicerEos)]),
+    P8E_PEERS: JSON.stringify([peerFromMnemonic(servicerMnemonic, `http://127.0.0.1:${servicerEos}`)]),
   });
   servicer = await startProcess(servicerMnemonic, {
     P8E_DATA_DIR: join(dir.path, "servicer"),
     P8E_PASSPHRASE: "servicer passphrase",
     P8E_EOS_PORT: String(servicerEos),
     P8E_CHAIN_RPC_URL: `http://127.0.0.1:${devnetPort}`,
-    P8E_PEERS: JSON.stringify([peerOf(originatorMnemonic, originatorEos)]),
+    P8E_PEERS: JSON.stringify([peerFromMnemonic(originatorMnemonic, `http://127.0.0.1:${originatorEos}`)]),
   });
 }, 120_000);
 

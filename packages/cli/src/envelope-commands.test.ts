@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesToHex, generateKeyPair, generateMnemonic } from "@p8e/hashing-crypto";
+import { generateKeyPair, generateMnemonic } from "@p8e/hashing-crypto";
 import {
   createApiRoutes,
   createLogger,
   createNodeClient,
-  eosNodeKeyFromMnemonic,
   loadNodeEnvConfig,
   type NodeEnv,
   partyKeysFromMnemonic,
+  peerFromMnemonic,
   startNodeEnv,
 } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,19 +40,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** The P8E_PEERS entry naming the party of `mnemonic` and its store. */
-function peer(mnemonic: string, eosPort: number) {
-  const keys = partyKeysFromMnemonic(mnemonic);
-  return [
-    {
-      eosUrl: `http://127.0.0.1:${eosPort}`,
-      nodeKey: bytesToHex(eosNodeKeyFromMnemonic(mnemonic).publicKey),
-      signingKey: bytesToHex(keys.signing.publicKey),
-      encryptionKey: bytesToHex(keys.encryption.publicKey),
-    },
-  ];
 }
 
 /** A servicer that never answers. */
@@ -102,7 +89,7 @@ beforeAll(async () => {
     P8E_EOS_PORT: String(eosPort),
     P8E_DEVNET_PORT: "0",
     P8E_DEVNET_FUND: partyKeysFromMnemonic(servicerMnemonic).address,
-    P8E_PEERS: JSON.stringify(peer(servicerMnemonic, servicerEosPort)),
+    P8E_PEERS: JSON.stringify([peerFromMnemonic(servicerMnemonic, `http://127.0.0.1:${servicerEosPort}`)]),
   });
   env = await startNodeEnv(config, { logger: createLogger("silent"), routes: createApiRoutes });
   const servicerConfig = loadNodeEnvConfig({
@@ -112,7 +99,7 @@ beforeAll(async () => {
     P8E_PASSPHRASE: SERVICER_PASSPHRASE,
     P8E_EOS_PORT: String(servicerEosPort),
     P8E_CHAIN_RPC_URL: env.rpcUrl,
-    P8E_PEERS: JSON.stringify(peer(mnemonic, eosPort)),
+    P8E_PEERS: JSON.stringify([peerFromMnemonic(mnemonic, `http://127.0.0.1:${eosPort}`)]),
   });
   servicer = await startNodeEnv(servicerConfig, { logger: createLogger("silent"), routes: createApiRoutes });
 }, 60_000);

@@ -19,6 +19,15 @@ const pascal = (name: string) =>
     .map((part) => part[0]?.toUpperCase() + part.slice(1))
     .join("");
 
+/**
+ * A source file of the template (in `templates/`, shipped with the package) with its `{{name}}`
+ * placeholders filled. Kept out of this module's own source so that its imports are not ours.
+ */
+function template(file: string, values: Readonly<Record<string, string>>): string {
+  const text = readFileSync(new URL(`../templates/${file}`, import.meta.url), "utf8");
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
 /** The files of a new contract package named `name`, by path. */
 export function contractTemplate(name: string, options: { javaPackage: string; uuid: string }): Record<string, string> {
   const base = pascal(name.replace(/^@[^/]+\//, "")) || "My";
@@ -27,6 +36,7 @@ export function contractTemplate(name: string, options: { javaPackage: string; u
   const scopeSpecName = `${options.javaPackage}.${base.toLowerCase()}`;
   const version = p8eVersion();
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const values = { uuid: options.uuid, scopeSpecName, specClass, className, javaPackage: options.javaPackage };
   return {
     "package.json": json({
       name,
@@ -64,71 +74,8 @@ export function contractTemplate(name: string, options: { javaPackage: string; u
       include: ["src"],
     }),
     ".gitignore": "node_modules/\ndist/\n",
-    "src/contract.ts": `// The contract: one party (OWNER) records a greeting for a name.
-// Records are protobuf messages; the well-known StringValue needs no code generation. For your own
-// types, write a .proto and generate it with @bufbuild/protoc-gen-es (target=ts,import_extension=js).
-import { create } from "@bufbuild/protobuf";
-import { type StringValue, StringValueSchema } from "@bufbuild/protobuf/wkt";
-import * as p8e from "@p8e/contract-annotations";
-
-/** The scope specification's UUID: every scope of it runs this contract. */
-export const scopeSpecUuid = "${options.uuid}";
-
-@p8e.ScopeSpecificationDefinition({
-  uuid: scopeSpecUuid,
-  name: "${scopeSpecName}",
-  description: "Scopes that hold a greeting.",
-  partiesInvolved: [p8e.PartyType.OWNER],
-})
-export class ${specClass} extends p8e.P8eScopeSpecification {}
-
-@p8e.Participants([p8e.PartyType.OWNER])
-@p8e.ScopeSpecification(["${scopeSpecName}"])
-export class ${className} extends p8e.P8eContract {
-  static override readonly package = "${options.javaPackage}";
-
-  @p8e.Function({ invokedBy: p8e.PartyType.OWNER })
-  @p8e.Record("greeting", StringValueSchema)
-  greet(@p8e.Input("name", StringValueSchema) name: StringValue): StringValue {
-    return create(StringValueSchema, { value: \`hello, \${name.value}\` });
-  }
-}
-`,
-    "src/contract.test.ts": `// The contract on a real engine, object store and devnet, in process (no servers to run).
-import { StringValueSchema } from "@bufbuild/protobuf/wkt";
-import { PartyType } from "@p8e/contract-annotations";
-import { bundleContract } from "@p8e/contract-annotations/bundle";
-import { input } from "@p8e/engine";
-import { createTestEnvironment } from "@p8e/engine/testing";
-import { expect, it } from "vitest";
-import { ${className}, ${specClass}, scopeSpecUuid } from "./contract.js";
-
-it("records the greeting, and the scope verifies", async () => {
-  const env = await createTestEnvironment({ parties: ["owner"] });
-  try {
-    const { specHash } = await env.publish({
-      contract: ${className},
-      bundle: await bundleContract(new URL("./contract.ts", import.meta.url)),
-      scopeSpecifications: [${specClass}],
-    });
-    const owner = env.party("owner");
-    const result = await owner.engine.run({
-      spec: specHash,
-      scopeSpecUuid,
-      participants: [owner.participant(PartyType.OWNER)],
-      inputs: { name: input(StringValueSchema, { value: "Ada" }) },
-    });
-    expect(result.status).toBe("signed");
-    const { scope } = await env.memorialize(result);
-    if (scope === undefined) throw new Error("not memorialized");
-    const records = await owner.engine.hydrate(scope, { schemas: [StringValueSchema] });
-    expect(records.get("greeting", StringValueSchema)?.value).toBe("hello, Ada");
-    expect((await owner.engine.verify(scope)).verified).toBe(true);
-  } finally {
-    await env.close();
-  }
-}, 60_000);
-`,
+    "src/contract.ts": template("contract.ts.txt", values),
+    "src/contract.test.ts": template("contract.test.ts.txt", values),
     "README.md": `# ${name}
 
 A P8e contract package made by \`p8e init\`.

@@ -16,6 +16,15 @@ export interface NodeEnvMetrics {
   readonly envelopes: Gauge<"status">;
   /** Sets where the envelope gauge reads the envelopes from (the party's list()). */
   countEnvelopesFrom(source: () => Promise<readonly { readonly status: string }[]>): void;
+  /** Pushes the party's object store still owes remote stores (and keys no store is known for yet), read when scraped. */
+  readonly replicationBacklog: Gauge<"remote">;
+  /** Sets where the replication gauge reads from (the store's replication status). */
+  countReplicationFrom(
+    source: () => Promise<{
+      readonly remotes: readonly { readonly url: string; readonly pending: number }[];
+      readonly unrouted: number;
+    }>,
+  ): void;
   /** Objects and bytes this party put into the object store (contracts, inputs, outputs, envelopes). */
   readonly eosObjects: Counter;
   readonly eosBytes: Counter;
@@ -38,11 +47,33 @@ export function createMetrics(options: { readonly dataDir?: string } = {}): Node
     });
   }
   let envelopeSource: (() => Promise<readonly { readonly status: string }[]>) | undefined;
+  let replicationSource: Parameters<NodeEnvMetrics["countReplicationFrom"]>[0] | undefined;
   return {
     registry,
     countEnvelopesFrom(source) {
       envelopeSource = source;
     },
+    countReplicationFrom(source) {
+      replicationSource = source;
+    },
+    replicationBacklog: new Gauge({
+      name: "p8e_eos_replication_backlog",
+      help: "Objects the party's object store still has to push, by remote store URL ('unrouted': keys no store is known for yet)",
+      labelNames: ["remote"],
+      registers: [registry],
+      async collect() {
+        if (replicationSource === undefined) return;
+        this.reset();
+        // The store answers only its members (keys registered there) and admins; without an
+        // answer the gauge stays empty rather than failing every other metric.
+        const status = await replicationSource().catch(() => undefined);
+        if (status === undefined) return;
+        const byRemote = new Map<string, number>();
+        for (const remote of status.remotes) byRemote.set(remote.url, (byRemote.get(remote.url) ?? 0) + remote.pending);
+        for (const [remote, pending] of byRemote) this.set({ remote }, pending);
+        this.set({ remote: "unrouted" }, status.unrouted);
+      },
+    }),
     executions: new Counter({
       name: "p8e_executions_total",
       help: "Contract executions by result (signed, needs-signatures, failed)",

@@ -145,10 +145,11 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       metrics,
     );
     closers.push(() => eos.close());
-    // With peers, this store serves the party's key and knows where each peer's party keys live,
+    // The store serves this party's key (mail and replicas for it are delivered here, and it may
+    // read the store's replication status); with peers, it also knows where each peer's keys live,
     // so requests and answers reach them by replication.
+    await eos.registerKey(keys.encryption.publicKey);
     if (peers.length > 0) {
-      await eos.registerKey(keys.encryption.publicKey);
       for (const p of peers) await eos.registerKey(p.encryption, { url: p.eosUrl });
       logger.info({ peers: peers.map((p) => p.eosUrl) }, "peers registered");
     }
@@ -211,6 +212,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     });
     closers.push(() => party.close());
     metrics.countEnvelopesFrom(() => party.list());
+    metrics.countReplicationFrom(() => eos.replicationStatus());
 
     const contracts = new Map<string, PublishedContract>();
     if (config.publishExamples) {

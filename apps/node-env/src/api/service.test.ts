@@ -135,6 +135,8 @@ describe("NodeService", () => {
     const metrics = await (await fetch(`${env.apiUrl}/metrics`)).text();
     expect(metrics).toMatch(/p8e_envelopes\{status="COMPLETE"\} [1-9]/);
     expect(metrics).toContain('p8e_envelopes{status="INBOX"} 0');
+    // The store's replication status is read at scrape time; with no remote store, only the unrouted row.
+    expect(metrics).toMatch(/p8e_eos_replication_backlog\{remote="unrouted"\} \d+/);
   });
 
   it("says what is wrong with an envelope call: unknown execution, wrong state, bad filter", async () => {

@@ -123,8 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
     partyKeys: (address) => directory.get(address),
     sandbox,
     storeContract(bundle, spec, { audience = [] } = {}) {
-      const hash = spec.definition?.resourceLocation?.ref?.hash ?? "";
-      return ctx.contracts.putContract({ code: bundle.code, hash }, spec, uniqueKeys(audience, ctx.encryption));
+      return ctx.contracts.putContract(bundle.code, spec, uniqueKeys(audience, ctx.encryption));
     },
     async package(session) {
       return (await packageSession(ctx, session)).envelope;

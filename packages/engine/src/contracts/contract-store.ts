@@ -32,12 +32,8 @@ export class ContractStore {
    * party that executes the contract can load both.
    * @throws {EngineError} code "hash-mismatch" when the spec does not name the bundle's hash.
    */
-  async putContract(
-    bundle: ContractCode,
-    spec: ContractSpec,
-    audience: readonly Uint8Array[],
-  ): Promise<StoredContract> {
-    const bundleHash = bytesToBase64(sha256(bundle.code));
+  async putContract(code: Uint8Array, spec: ContractSpec, audience: readonly Uint8Array[]): Promise<StoredContract> {
+    const bundleHash = bytesToBase64(sha256(code));
     const named = spec.definition?.resourceLocation?.ref?.hash ?? "";
     if (named !== bundleHash) {
       throw new EngineError(
@@ -47,12 +43,12 @@ export class ContractStore {
     }
     const id = contractSpecId(spec);
     try {
-      await this.#eos.put(bundle.code, { audience });
+      await this.#eos.put(code, { audience });
       await this.#eos.putMessage(ContractSpecSchema, spec, { audience, loHash: true });
     } catch (cause) {
       throw storeError("storing the contract", cause);
     }
-    this.#bundles.set(bundleHash, { code: bundle.code, hash: bundleHash }, bundle.code.length);
+    this.#bundles.set(bundleHash, { code, hash: bundleHash }, code.length);
     this.#specs.set(id.hashBase64, spec, 512);
     return { specHash: id.hashBase64, bundleHash };
   }

@@ -80,14 +80,14 @@ function reasonOf(error: unknown): string {
 async function verifySession(ctx: EngineContext, view: ScopeView, session: Session): Promise<SessionVerification> {
   const address = MetadataAddress.fromBytes(session.sessionId);
   const records = view.records.filter((r) => Buffer.from(r.sessionId).equals(Buffer.from(session.sessionId)));
-  if (session.context.length === 0) return rebuildFromChain(ctx, view, session, records);
+  if (session.context.length === 0) return rebuildFromChain(ctx, session, records);
   let hash: string;
   try {
     hash = parseSessionContext(session.context).envelopeHash;
   } catch {
-    return rebuildFromChain(ctx, view, session, records);
+    return rebuildFromChain(ctx, session, records);
   }
-  if (hash === "") return rebuildFromChain(ctx, view, session, records);
+  if (hash === "") return rebuildFromChain(ctx, session, records);
   const base = { session: address.toString(), source: "envelope" as const, envelopeHash: hash };
 
   let envelope: Envelope;
@@ -230,7 +230,6 @@ function summarize(
  */
 async function rebuildFromChain(
   ctx: EngineContext,
-  view: ScopeView,
   session: Session,
   records: readonly ChainRecord[],
 ): Promise<SessionVerification> {
@@ -330,6 +329,5 @@ async function rebuildFromChain(
       }),
     );
   }
-  void view;
   return summarize(base, results);
 }

@@ -128,12 +128,19 @@ export function createParty(options: PartyOptions): Party {
 
   // --- invoker ---------------------------------------------------------------------------------
 
-  async function memorialize(record: EnvelopeRecord): Promise<EnvelopeRecord> {
+  /**
+   * Writes a signed envelope to the chain. `stored`: the engine already stored the signed envelope
+   * (an execution it signed alone); otherwise it is stored meanwhile.
+   */
+  async function memorialize(record: EnvelopeRecord, stored = false): Promise<EnvelopeRecord> {
     const envelope = decode(record.result!);
     let current = record.status === "CHAINCODE" ? record : await save(record, { status: "CHAINCODE" });
     // The memorializer reads the chain first: a write that already landed is reported, not
     // repeated. The signed envelope is stored meanwhile; both must succeed before COMPLETE.
-    const [{ outcomes }] = await Promise.all([memorializer.memorialize([envelope]), engine.storeEnvelope(envelope)]);
+    const [{ outcomes }] = await Promise.all([
+      memorializer.memorialize([envelope]),
+      stored ? undefined : engine.storeEnvelope(envelope),
+    ]);
     const outcome = outcomes[0]!;
     if (outcome.status === "failed") {
       return fail(
@@ -164,7 +171,10 @@ export function createParty(options: PartyOptions): Party {
         return save(failed, { status: "ERROR", error: { type: errorTypeName(errorTypes.contract), message } });
       return fail(failed, errorTypes.contract, message, otherParties(decode(record.input)));
     }
-    if (result.status === "signed") return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }));
+    if (result.status === "signed") {
+      // A signed execution's envelope is stored by the engine already.
+      return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }), true);
+    }
     const saved = await save(record, { result: resultBytes, status: "FRAGMENT" });
     if (!requested) await sendRequest(saved);
     return saved;

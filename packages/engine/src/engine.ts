@@ -52,6 +52,8 @@ export interface Engine {
   addressOf(publicKey: Uint8Array): string;
   /** A known party's keys by the address of either key (this party's and the directory's). */
   partyKeys(address: string): PartyKeys | undefined;
+  /** Adds other parties' keys to the directory, e.g. peers found while running; known keys keep their entry. */
+  addParties(parties: readonly PartyKeys[]): void;
   /** The sandbox contracts run in; its `runtimeHash` is reported with every execution. */
   readonly sandbox: ContractSandbox;
   /**
@@ -121,6 +123,9 @@ export function createEngine(options: EngineOptions): Engine {
     address: directory.address(keys.signing),
     addressOf: (publicKey) => directory.address(publicKey),
     partyKeys: (address) => directory.get(address),
+    addParties(parties) {
+      for (const party of parties) directory.add(party);
+    },
     sandbox,
     storeContract(bundle, spec, { audience = [] } = {}) {
       return ctx.contracts.putContract(bundle.code, spec, uniqueKeys(audience, ctx.encryption));

@@ -4,6 +4,7 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import type { DimeVerification, PrivateKeyInput } from "@p8e/hashing-crypto";
 import type { GetServerInfoResponse } from "@p8e/spec-model/eos";
 import type { EosError } from "./eos-error.js";
+import type { VerifiedPartyCard } from "./party-card.js";
 
 /** The request header that asks Get and StatObject for one owner's object (base64 of its public key). */
 export const OWNER_HEADER = "x-p8e-eos-owner";
@@ -248,7 +249,6 @@ export interface EosClient {
   deadMail(max?: number, options?: CallSettings): Promise<DeadMailItem[]>;
   /** Puts a dead mail item back into delivery. */
   requeueMail(uuid: string, options?: CallSettings): Promise<void>;
-  /** The store's replication queue per remote key. */
   /**
    * The store's replication queue per remote key; `unrouted` counts pushes waiting for audience keys
    * no store URL is registered for, and `unroutedKeys` names those keys.
@@ -258,6 +258,13 @@ export interface EosClient {
     unrouted: number;
     unroutedKeys: { readonly publicKey: Uint8Array; readonly pending: number }[];
   }>;
+  /** How many of this party's mail items are unacked: pending delivery or ack, and set aside as dead. */
+  mailboxStatus(options?: CallSettings): Promise<{ readonly pending: number; readonly dead: number }>;
+  /**
+   * The parties the store serves that published a signed card (EosService/ListParties), each card
+   * checked: a card that does not verify is left out, never returned.
+   */
+  parties(options?: CallSettings): Promise<VerifiedPartyCard[]>;
   /** The store's node key and limits. */
   serverInfo(options?: CallSettings): Promise<GetServerInfoResponse>;
   /** Stores an already-encrypted DIME as is. */

@@ -41,6 +41,7 @@ import {
 } from "./client-types.js";
 import { DimeOffload } from "./dime-offload.js";
 import { EosError } from "./eos-error.js";
+import { openPartyCard } from "./party-card.js";
 import { putRequests } from "./put-requests.js";
 import { subscribeMail } from "./subscription.js";
 import { WindowedSessionManager } from "./window-session-manager.js";
@@ -442,6 +443,24 @@ export function createEosClient(options: EosClientOptions): EosClient {
         unrouted: Number(response.unrouted),
         unroutedKeys: response.unroutedKeys.map((k) => ({ publicKey: k.publicKey, pending: Number(k.pending) })),
       };
+    },
+
+    async mailboxStatus(settings) {
+      const response = await withRetries(() =>
+        eos.getMailboxStatus({ publicKey: encryption.publicKey }, callOptions(settings, timeoutMs)),
+      );
+      return { pending: Number(response.pending), dead: Number(response.dead) };
+    },
+
+    async parties(settings) {
+      const response = await withRetries(() => eos.listParties({}, callOptions(settings, timeoutMs)));
+      return response.parties.flatMap((signed) => {
+        try {
+          return [openPartyCard(signed)];
+        } catch {
+          return [];
+        }
+      });
     },
 
     async serverInfo(settings) {

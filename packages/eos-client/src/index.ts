@@ -38,6 +38,15 @@ export {
 } from "./client-types.js";
 export { createEosClient } from "./eos-client.js";
 export { EosError, type EosErrorCode, isEosError } from "./eos-error.js";
+export {
+  openPartyCard,
+  PARTY_CARD_SIGNING_PREFIX,
+  type PartyCardFields,
+  partyCardFromMetadata,
+  partyCardMetadata,
+  signPartyCard,
+  type VerifiedPartyCard,
+} from "./party-card.js";
 // Symbols below are for libraries that speak the Put stream themselves.
 export { PUT_CHUNK_BYTES, type PutTrailer, putRequests } from "./put-requests.js";
 export { readableChunks } from "./readable-chunks.js";

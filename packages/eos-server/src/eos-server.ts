@@ -14,7 +14,7 @@ import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, openFrontDoor } from 
 import { createGcPacer } from "./gc-pacer.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { createMailHub } from "./mail-hub.js";
-import { keyToBase64 } from "./public-keys.js";
+import { keyToBase64, shortKey } from "./public-keys.js";
 import { createReplicator, type Replicator } from "./replicator.js";
 import { eosService } from "./services/eos-service.js";
 import { healthService } from "./services/health-service.js";
@@ -91,6 +91,11 @@ export interface EosServer {
   /** The store's node public key (65 bytes). */
   readonly nodePublicKey: Uint8Array;
   readonly storage: ObjectStorage;
+  /**
+   * Accepts replicas from one more store from now on (its node key, 33 or 65 bytes), as if it were in
+   * `trustedPeers`; for environments that learn their peers while running. Not persisted.
+   */
+  trustPeer(nodePublicKey: Uint8Array): void;
   /** Stops accepting calls, ends streams and sessions, stops replication and closes storage. */
   close(): Promise<void>;
 }
@@ -142,6 +147,7 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
     : undefined;
   const host = options.host ?? "127.0.0.1";
   const mailMaxBytes = options.mailMaxBytes ?? 16 * 1024 * 1024;
+  const trustedPeers = new Set((options.trustedPeers ?? []).map((key, i) => keyToBase64(key, `trustedPeers[${i}]`)));
   const settings: { -readonly [K in keyof HandlerSettings]: HandlerSettings[K] } = {
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     maxObjectBytes: options.maxObjectBytes ?? 4 * 1024 ** 3,
@@ -150,7 +156,7 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
     mailMaxBytes,
     replicationEnabled,
     adminKeys: new Set((options.adminKeys ?? []).map((key, i) => keyToBase64(key, `adminKeys[${i}]`))),
-    trustedPeers: new Set((options.trustedPeers ?? []).map((key, i) => keyToBase64(key, `trustedPeers[${i}]`))),
+    trustedPeers,
     version: EOS_SERVER_VERSION,
     uriHost: options.uriHost ?? "",
   };
@@ -240,6 +246,12 @@ export async function startEosServer(options: EosServerOptions): Promise<EosServ
     port,
     nodePublicKey: nodePair.publicKey,
     storage,
+    trustPeer(nodePublicKey) {
+      const key = keyToBase64(nodePublicKey, "trustPeer(nodePublicKey)");
+      if (trustedPeers.has(key)) return;
+      trustedPeers.add(key);
+      logger.info("peer.trusted", { nodeKey: shortKey(key) });
+    },
     close() {
       closing ??= (async () => {
         shutdown.abort();

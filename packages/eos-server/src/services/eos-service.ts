@@ -6,9 +6,11 @@ import {
   CreateChallengeResponseSchema,
   DeadMailSchema,
   type EosService,
+  GetMailboxStatusResponseSchema,
   GetReplicationStatusResponseSchema,
   GetServerInfoResponseSchema,
   ListDeadMailResponseSchema,
+  ListPartiesResponseSchema,
   MailItemSchema,
   ObjectStatSchema,
   RejectMailResponseSchema,
@@ -26,6 +28,7 @@ import type { MailRecord } from "../storage/object-storage.js";
 import { batchSize, mailUuid } from "./mailbox-service.js";
 import { requestedOwner } from "./object-owner.js";
 import { describeError } from "./object-service.js";
+import { publishedCard } from "./public-key-service.js";
 
 /** Our own service: authentication, object stat, pushed mail with a dead-letter shelf, replication status. */
 export function eosService(context: HandlerContext): ServiceImpl<typeof EosService> {
@@ -220,6 +223,27 @@ export function eosService(context: HandlerContext): ServiceImpl<typeof EosServi
         await storage.requeueMail(mail.uuid);
         context.hub.notify([mail.publicKey]);
         return create(RequeueMailResponseSchema);
+      });
+    },
+
+    getMailboxStatus(request, handler) {
+      return guard("GetMailboxStatus", async () => {
+        const caller = handler.values.get(callerKey);
+        const key = keyToBase64(request.publicKey, "GetMailboxStatusRequest.public_key");
+        requireKey(context, caller, key, "GetMailboxStatus");
+        const counts = await storage.mailCounts(key);
+        return create(GetMailboxStatusResponseSchema, { pending: BigInt(counts.pending), dead: BigInt(counts.dead) });
+      });
+    },
+
+    listParties() {
+      return guard("ListParties", async () => {
+        // Only cards the parties registered themselves, re-checked on the way out.
+        const parties = (await storage.localKeysWithMetadata()).flatMap((record) => {
+          const card = publishedCard(record);
+          return card === undefined ? [] : [card];
+        });
+        return create(ListPartiesResponseSchema, { parties });
       });
     },
 

@@ -1,6 +1,8 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { AnySchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type Any, AnySchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { isEosError, openPartyCard, partyCardFromMetadata } from "@p8e/eos-client";
+import { type SignedPartyCard, SignedPartyCardSchema } from "@p8e/spec-model/eos";
 import {
   PublicKeyResponseSchema,
   PublicKeySchema,
@@ -10,6 +12,7 @@ import {
 import { callerKey, type HandlerContext, isAdmin, isMember, requireAuthenticated } from "../context.js";
 import { EosServerError, invalid, toConnectError } from "../errors.js";
 import { keyFromBase64, keyToBase64, shortKey } from "../public-keys.js";
+import type { KeyRecord } from "../storage/object-storage.js";
 import { describeError } from "./object-service.js";
 
 const urlSchemes: Record<string, string> = {
@@ -80,6 +83,9 @@ export function publicKeyService(context: HandlerContext): ServiceImpl<typeof Pu
             );
           }
         }
+        if (request.metadata?.typeUrl.endsWith(`/${SignedPartyCardSchema.typeName}`)) {
+          checkPartyCard(context, request.metadata, key, url, caller.authenticated && caller.keys.has(key));
+        }
         const metadata = request.metadata === undefined ? undefined : toBinary(AnySchema, request.metadata);
         const callerKeyText = caller.authenticated ? [...caller.keys][0] : undefined;
         const record = await context.storage.upsertKey({ publicKey: key, url, metadata, registeredBy: callerKeyText });
@@ -103,4 +109,47 @@ export function publicKeyService(context: HandlerContext): ServiceImpl<typeof Pu
       }
     },
   };
+}
+
+/**
+ * A party card may only be published by its own party, for its key served here, naming this store's
+ * node key, and it must verify: so what ListParties shows is what each party said of itself.
+ */
+function checkPartyCard(context: HandlerContext, metadata: Any, key: string, url: string, byHolder: boolean): void {
+  if (!byHolder || url !== "") {
+    throw new EosServerError(
+      "permission-denied",
+      "PublicKeyService.Add: a party card is registered only by its party, for its own key served here (no url)",
+    );
+  }
+  let card: ReturnType<typeof openPartyCard>;
+  try {
+    const signed = partyCardFromMetadata(metadata);
+    if (signed === undefined) throw invalid("the metadata is not a p8e.eos.v1.SignedPartyCard");
+    card = openPartyCard(signed);
+  } catch (error) {
+    if (isEosError(error)) throw invalid(`PublicKeyRequest.metadata: ${error.message}`);
+    throw error;
+  }
+  if (keyToBase64(card.encryptionPublicKey, "card") !== key) {
+    throw invalid("PublicKeyRequest.metadata: the party card's encryption_public_key is not the key registered");
+  }
+  if (!Buffer.from(card.storeNodePublicKey).equals(Buffer.from(context.nodePublicKey))) {
+    throw invalid(
+      "PublicKeyRequest.metadata: the party card's store_node_public_key is not this store's node key (GetServerInfo)",
+    );
+  }
+}
+
+/** The signed card a local registration published, if it still checks out; undefined otherwise. */
+export function publishedCard(record: KeyRecord): SignedPartyCard | undefined {
+  if (record.metadata === undefined || record.url !== "") return undefined;
+  try {
+    const signed = partyCardFromMetadata(fromBinary(AnySchema, record.metadata));
+    if (signed === undefined) return undefined;
+    const card = openPartyCard(signed);
+    return keyToBase64(card.encryptionPublicKey, "card") === record.publicKey ? signed : undefined;
+  } catch {
+    return undefined;
+  }
 }

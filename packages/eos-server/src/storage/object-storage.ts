@@ -163,6 +163,8 @@ export interface ObjectStorage {
   readObject(object: StoredObject, chunkSize: number): AsyncIterable<Uint8Array>;
 
   getKey(publicKey: string): Promise<KeyRecord | undefined>;
+  /** Keys registered as local (served here) with metadata, oldest first. */
+  localKeysWithMetadata(): Promise<KeyRecord[]>;
   /** Inserts or updates a registration; moving a key to local drops its pending replication. */
   upsertKey(record: {
     publicKey: string;
@@ -183,6 +185,8 @@ export interface ObjectStorage {
   /** Puts a dead mail item back into delivery. */
   requeueMail(uuid: string): Promise<void>;
   deadMailFor(publicKey: string, limit: number): Promise<MailRecord[]>;
+  /** How many of a key's mail items are unacked: still delivered (pending), or set aside (dead). */
+  mailCounts(publicKey: string): Promise<{ readonly pending: number; readonly dead: number }>;
 
   /** Pushes due now, for keys that have a URL, oldest first. */
   dueReplications(now: number, limit: number): Promise<ReplicationJob[]>;

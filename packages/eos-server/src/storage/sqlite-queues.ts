@@ -28,7 +28,7 @@ export function mailQueries(
   writes: Writes,
 ): Pick<
   ObjectStorage,
-  "pendingMail" | "markDelivered" | "getMail" | "ackMail" | "deadMail" | "requeueMail" | "deadMailFor"
+  "pendingMail" | "markDelivered" | "getMail" | "ackMail" | "deadMail" | "requeueMail" | "deadMailFor" | "mailCounts"
 > {
   return {
     async pendingMail(publicKey, limit, afterSeq = 0) {
@@ -78,6 +78,13 @@ export function mailQueries(
       )
         .all(publicKey, limit)
         .map(rowToMail);
+    },
+    async mailCounts(publicKey) {
+      const row = sql(
+        `SELECT count(*) FILTER (WHERE dead_at IS NULL) AS pending, count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead
+         FROM mail WHERE public_key = ? AND acked_at IS NULL`,
+      ).get(publicKey);
+      return { pending: Number(row?.pending ?? 0), dead: Number(row?.dead ?? 0) };
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file p8e/eos/v1/eos.proto.
  */
 export const file_p8e_eos_v1_eos: GenFile = /*@__PURE__*/
-  fileDesc("ChRwOGUvZW9zL3YxL2Vvcy5wcm90bxIKcDhlLmVvcy52MSIWChRHZXRTZXJ2ZXJJbmZvUmVxdWVzdCJyChVHZXRTZXJ2ZXJJbmZvUmVzcG9uc2USFwoPbm9kZV9wdWJsaWNfa2V5GAEgASgMEhUKDWF1dGhfcmVxdWlyZWQYAiABKAgSGAoQbWF4X29iamVjdF9ieXRlcxgDIAEoAxIPCgd2ZXJzaW9uGAQgASgJIhgKFkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QiXAoXQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USEQoJY2hhbGxlbmdlGAEgASgMEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjEKCEtleVByb29mEhIKCnB1YmxpY19rZXkYASABKAwSEQoJc2lnbmF0dXJlGAIgASgMIk4KE0F1dGhlbnRpY2F0ZVJlcXVlc3QSEQoJY2hhbGxlbmdlGAEgASgMEiQKBnByb29mcxgCIAMoCzIULnA4ZS5lb3MudjEuS2V5UHJvb2YiagoUQXV0aGVudGljYXRlUmVzcG9uc2USDQoFdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLcHVibGljX2tleXMYAyADKAwiNQoRU3RhdE9iamVjdFJlcXVlc3QSDAoEaGFzaBgBIAEoDBISCgpwdWJsaWNfa2V5GAIgASgMIkoKElN0YXRPYmplY3RSZXNwb25zZRIOCgZleGlzdHMYASABKAgSJAoEc3RhdBgCIAEoCzIWLnA4ZS5lb3MudjEuT2JqZWN0U3RhdCLUAQoKT2JqZWN0U3RhdBIMCgR1dWlkGAEgASgJEhEKCWRpbWVfdXVpZBgCIAEoCRIMCgRoYXNoGAMgASgMEhMKC2RpbWVfbGVuZ3RoGAQgASgDEhYKDmNvbnRlbnRfbGVuZ3RoGAUgASgDEisKB2NyZWF0ZWQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEG93bmVyX3B1YmxpY19rZXkYByABKAwSEAoIYXVkaWVuY2UYCCADKAwSEQoJbWFpbF90eXBlGAkgASgJIioKFFN1YnNjcmliZU1haWxSZXF1ZXN0EhIKCnB1YmxpY19rZXkYASABKAwidgoVU3Vic2NyaWJlTWFpbFJlc3BvbnNlEiQKBG1haWwYASABKAsyFC5wOGUuZW9zLnYxLk1haWxJdGVtSAASLgoFcmVhZHkYAiABKAsyHS5wOGUuZW9zLnYxLlN1YnNjcmlwdGlvblJlYWR5SABCBwoFZXZlbnQiJAoRU3Vic2NyaXB0aW9uUmVhZHkSDwoHYmFja2xvZxgBIAEoBSKmAQoITWFpbEl0ZW0SDAoEdXVpZBgBIAEoCRIMCgRkYXRhGAIgASgMEhQKDG1lc3NhZ2VfdHlwZRgDIAEoCRIMCgRoYXNoGAQgASgMEhkKEXNlbmRlcl9wdWJsaWNfa2V5GAUgASgMEisKB2NyZWF0ZWQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmRlbGl2ZXJpZXMYByABKAUiRQoRUmVqZWN0TWFpbFJlcXVlc3QSDAoEdXVpZBgBIAEoCRISCgpwdWJsaWNfa2V5GAIgASgMEg4KBnJlYXNvbhgDIAEoCSIUChJSZWplY3RNYWlsUmVzcG9uc2UiPgoTTGlzdERlYWRNYWlsUmVxdWVzdBISCgpwdWJsaWNfa2V5GAEgASgMEhMKC21heF9yZXN1bHRzGAIgASgFIqYBCghEZWFkTWFpbBIMCgR1dWlkGAEgASgJEgwKBGhhc2gYAiABKAwSFAoMbWVzc2FnZV90eXBlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIrCgdjcmVhdGVkGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdkZWFkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI7ChRMaXN0RGVhZE1haWxSZXNwb25zZRIjCgVpdGVtcxgBIAMoCzIULnA4ZS5lb3MudjEuRGVhZE1haWwiNgoSUmVxdWV1ZU1haWxSZXF1ZXN0EgwKBHV1aWQYASABKAkSEgoKcHVibGljX2tleRgCIAEoDCIVChNSZXF1ZXVlTWFpbFJlc3BvbnNlIh0KG0dldFJlcGxpY2F0aW9uU3RhdHVzUmVxdWVzdCLiAQoMUmVtb3RlU3RhdHVzEhIKCnB1YmxpY19rZXkYASABKAwSCwoDdXJsGAIgASgJEg8KB3BlbmRpbmcYAyABKAMSEgoKcmVwbGljYXRlZBgEIAEoAxIQCghhdHRlbXB0cxgFIAEoBRISCgpsYXN0X2Vycm9yGAYgASgJEjEKDWxhc3RfZXJyb3JfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD25leHRfYXR0ZW1wdF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiiwEKHEdldFJlcGxpY2F0aW9uU3RhdHVzUmVzcG9uc2USKQoHcmVtb3RlcxgBIAMoCzIYLnA4ZS5lb3MudjEuUmVtb3RlU3RhdHVzEhAKCHVucm91dGVkGAIgASgDEi4KDXVucm91dGVkX2tleXMYAyADKAsyFy5wOGUuZW9zLnYxLlVucm91dGVkS2V5IjIKC1Vucm91dGVkS2V5EhIKCnB1YmxpY19rZXkYASABKAwSDwoHcGVuZGluZxgCIAEoAzKRBgoKRW9zU2VydmljZRJUCg1HZXRTZXJ2ZXJJbmZvEiAucDhlLmVvcy52MS5HZXRTZXJ2ZXJJbmZvUmVxdWVzdBohLnA4ZS5lb3MudjEuR2V0U2VydmVySW5mb1Jlc3BvbnNlEloKD0NyZWF0ZUNoYWxsZW5nZRIiLnA4ZS5lb3MudjEuQ3JlYXRlQ2hhbGxlbmdlUmVxdWVzdBojLnA4ZS5lb3MudjEuQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USUQoMQXV0aGVudGljYXRlEh8ucDhlLmVvcy52MS5BdXRoZW50aWNhdGVSZXF1ZXN0GiAucDhlLmVvcy52MS5BdXRoZW50aWNhdGVSZXNwb25zZRJLCgpTdGF0T2JqZWN0Eh0ucDhlLmVvcy52MS5TdGF0T2JqZWN0UmVxdWVzdBoeLnA4ZS5lb3MudjEuU3RhdE9iamVjdFJlc3BvbnNlElYKDVN1YnNjcmliZU1haWwSIC5wOGUuZW9zLnYxLlN1YnNjcmliZU1haWxSZXF1ZXN0GiEucDhlLmVvcy52MS5TdWJzY3JpYmVNYWlsUmVzcG9uc2UwARJLCgpSZWplY3RNYWlsEh0ucDhlLmVvcy52MS5SZWplY3RNYWlsUmVxdWVzdBoeLnA4ZS5lb3MudjEuUmVqZWN0TWFpbFJlc3BvbnNlElEKDExpc3REZWFkTWFpbBIfLnA4ZS5lb3MudjEuTGlzdERlYWRNYWlsUmVxdWVzdBogLnA4ZS5lb3MudjEuTGlzdERlYWRNYWlsUmVzcG9uc2USTgoLUmVxdWV1ZU1haWwSHi5wOGUuZW9zLnYxLlJlcXVldWVNYWlsUmVxdWVzdBofLnA4ZS5lb3MudjEuUmVxdWV1ZU1haWxSZXNwb25zZRJpChRHZXRSZXBsaWNhdGlvblN0YXR1cxInLnA4ZS5lb3MudjEuR2V0UmVwbGljYXRpb25TdGF0dXNSZXF1ZXN0GigucDhlLmVvcy52MS5HZXRSZXBsaWNhdGlvblN0YXR1c1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRwOGUvZW9zL3YxL2Vvcy5wcm90bxIKcDhlLmVvcy52MSIWChRHZXRTZXJ2ZXJJbmZvUmVxdWVzdCJyChVHZXRTZXJ2ZXJJbmZvUmVzcG9uc2USFwoPbm9kZV9wdWJsaWNfa2V5GAEgASgMEhUKDWF1dGhfcmVxdWlyZWQYAiABKAgSGAoQbWF4X29iamVjdF9ieXRlcxgDIAEoAxIPCgd2ZXJzaW9uGAQgASgJIhgKFkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QiXAoXQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USEQoJY2hhbGxlbmdlGAEgASgMEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjEKCEtleVByb29mEhIKCnB1YmxpY19rZXkYASABKAwSEQoJc2lnbmF0dXJlGAIgASgMIk4KE0F1dGhlbnRpY2F0ZVJlcXVlc3QSEQoJY2hhbGxlbmdlGAEgASgMEiQKBnByb29mcxgCIAMoCzIULnA4ZS5lb3MudjEuS2V5UHJvb2YiagoUQXV0aGVudGljYXRlUmVzcG9uc2USDQoFdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLcHVibGljX2tleXMYAyADKAwiNQoRU3RhdE9iamVjdFJlcXVlc3QSDAoEaGFzaBgBIAEoDBISCgpwdWJsaWNfa2V5GAIgASgMIkoKElN0YXRPYmplY3RSZXNwb25zZRIOCgZleGlzdHMYASABKAgSJAoEc3RhdBgCIAEoCzIWLnA4ZS5lb3MudjEuT2JqZWN0U3RhdCLUAQoKT2JqZWN0U3RhdBIMCgR1dWlkGAEgASgJEhEKCWRpbWVfdXVpZBgCIAEoCRIMCgRoYXNoGAMgASgMEhMKC2RpbWVfbGVuZ3RoGAQgASgDEhYKDmNvbnRlbnRfbGVuZ3RoGAUgASgDEisKB2NyZWF0ZWQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEG93bmVyX3B1YmxpY19rZXkYByABKAwSEAoIYXVkaWVuY2UYCCADKAwSEQoJbWFpbF90eXBlGAkgASgJIioKFFN1YnNjcmliZU1haWxSZXF1ZXN0EhIKCnB1YmxpY19rZXkYASABKAwidgoVU3Vic2NyaWJlTWFpbFJlc3BvbnNlEiQKBG1haWwYASABKAsyFC5wOGUuZW9zLnYxLk1haWxJdGVtSAASLgoFcmVhZHkYAiABKAsyHS5wOGUuZW9zLnYxLlN1YnNjcmlwdGlvblJlYWR5SABCBwoFZXZlbnQiJAoRU3Vic2NyaXB0aW9uUmVhZHkSDwoHYmFja2xvZxgBIAEoBSKmAQoITWFpbEl0ZW0SDAoEdXVpZBgBIAEoCRIMCgRkYXRhGAIgASgMEhQKDG1lc3NhZ2VfdHlwZRgDIAEoCRIMCgRoYXNoGAQgASgMEhkKEXNlbmRlcl9wdWJsaWNfa2V5GAUgASgMEisKB2NyZWF0ZWQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmRlbGl2ZXJpZXMYByABKAUiRQoRUmVqZWN0TWFpbFJlcXVlc3QSDAoEdXVpZBgBIAEoCRISCgpwdWJsaWNfa2V5GAIgASgMEg4KBnJlYXNvbhgDIAEoCSIUChJSZWplY3RNYWlsUmVzcG9uc2UiPgoTTGlzdERlYWRNYWlsUmVxdWVzdBISCgpwdWJsaWNfa2V5GAEgASgMEhMKC21heF9yZXN1bHRzGAIgASgFIqYBCghEZWFkTWFpbBIMCgR1dWlkGAEgASgJEgwKBGhhc2gYAiABKAwSFAoMbWVzc2FnZV90eXBlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIrCgdjcmVhdGVkGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdkZWFkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI7ChRMaXN0RGVhZE1haWxSZXNwb25zZRIjCgVpdGVtcxgBIAMoCzIULnA4ZS5lb3MudjEuRGVhZE1haWwiNgoSUmVxdWV1ZU1haWxSZXF1ZXN0EgwKBHV1aWQYASABKAkSEgoKcHVibGljX2tleRgCIAEoDCIVChNSZXF1ZXVlTWFpbFJlc3BvbnNlIh0KG0dldFJlcGxpY2F0aW9uU3RhdHVzUmVxdWVzdCLiAQoMUmVtb3RlU3RhdHVzEhIKCnB1YmxpY19rZXkYASABKAwSCwoDdXJsGAIgASgJEg8KB3BlbmRpbmcYAyABKAMSEgoKcmVwbGljYXRlZBgEIAEoAxIQCghhdHRlbXB0cxgFIAEoBRISCgpsYXN0X2Vycm9yGAYgASgJEjEKDWxhc3RfZXJyb3JfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD25leHRfYXR0ZW1wdF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiiwEKHEdldFJlcGxpY2F0aW9uU3RhdHVzUmVzcG9uc2USKQoHcmVtb3RlcxgBIAMoCzIYLnA4ZS5lb3MudjEuUmVtb3RlU3RhdHVzEhAKCHVucm91dGVkGAIgASgDEi4KDXVucm91dGVkX2tleXMYAyADKAsyFy5wOGUuZW9zLnYxLlVucm91dGVkS2V5IjIKC1Vucm91dGVkS2V5EhIKCnB1YmxpY19rZXkYASABKAwSDwoHcGVuZGluZxgCIAEoAyItChdHZXRNYWlsYm94U3RhdHVzUmVxdWVzdBISCgpwdWJsaWNfa2V5GAEgASgMIjkKGEdldE1haWxib3hTdGF0dXNSZXNwb25zZRIPCgdwZW5kaW5nGAEgASgDEgwKBGRlYWQYAiABKAMipwEKCVBhcnR5Q2FyZBIaChJzaWduaW5nX3B1YmxpY19rZXkYASABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAIgASgMEhEKCXN0b3JlX3VybBgDIAEoCRIdChVzdG9yZV9ub2RlX3B1YmxpY19rZXkYBCABKAwSLQoJaXNzdWVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIyCg9TaWduZWRQYXJ0eUNhcmQSDAoEY2FyZBgBIAEoDBIRCglzaWduYXR1cmUYAiABKAwiFAoSTGlzdFBhcnRpZXNSZXF1ZXN0IkMKE0xpc3RQYXJ0aWVzUmVzcG9uc2USLAoHcGFydGllcxgBIAMoCzIbLnA4ZS5lb3MudjEuU2lnbmVkUGFydHlDYXJkMsAHCgpFb3NTZXJ2aWNlElQKDUdldFNlcnZlckluZm8SIC5wOGUuZW9zLnYxLkdldFNlcnZlckluZm9SZXF1ZXN0GiEucDhlLmVvcy52MS5HZXRTZXJ2ZXJJbmZvUmVzcG9uc2USWgoPQ3JlYXRlQ2hhbGxlbmdlEiIucDhlLmVvcy52MS5DcmVhdGVDaGFsbGVuZ2VSZXF1ZXN0GiMucDhlLmVvcy52MS5DcmVhdGVDaGFsbGVuZ2VSZXNwb25zZRJRCgxBdXRoZW50aWNhdGUSHy5wOGUuZW9zLnYxLkF1dGhlbnRpY2F0ZVJlcXVlc3QaIC5wOGUuZW9zLnYxLkF1dGhlbnRpY2F0ZVJlc3BvbnNlEksKClN0YXRPYmplY3QSHS5wOGUuZW9zLnYxLlN0YXRPYmplY3RSZXF1ZXN0Gh4ucDhlLmVvcy52MS5TdGF0T2JqZWN0UmVzcG9uc2USVgoNU3Vic2NyaWJlTWFpbBIgLnA4ZS5lb3MudjEuU3Vic2NyaWJlTWFpbFJlcXVlc3QaIS5wOGUuZW9zLnYxLlN1YnNjcmliZU1haWxSZXNwb25zZTABEksKClJlamVjdE1haWwSHS5wOGUuZW9zLnYxLlJlamVjdE1haWxSZXF1ZXN0Gh4ucDhlLmVvcy52MS5SZWplY3RNYWlsUmVzcG9uc2USUQoMTGlzdERlYWRNYWlsEh8ucDhlLmVvcy52MS5MaXN0RGVhZE1haWxSZXF1ZXN0GiAucDhlLmVvcy52MS5MaXN0RGVhZE1haWxSZXNwb25zZRJOCgtSZXF1ZXVlTWFpbBIeLnA4ZS5lb3MudjEuUmVxdWV1ZU1haWxSZXF1ZXN0Gh8ucDhlLmVvcy52MS5SZXF1ZXVlTWFpbFJlc3BvbnNlEmkKFEdldFJlcGxpY2F0aW9uU3RhdHVzEicucDhlLmVvcy52MS5HZXRSZXBsaWNhdGlvblN0YXR1c1JlcXVlc3QaKC5wOGUuZW9zLnYxLkdldFJlcGxpY2F0aW9uU3RhdHVzUmVzcG9uc2USXQoQR2V0TWFpbGJveFN0YXR1cxIjLnA4ZS5lb3MudjEuR2V0TWFpbGJveFN0YXR1c1JlcXVlc3QaJC5wOGUuZW9zLnYxLkdldE1haWxib3hTdGF0dXNSZXNwb25zZRJOCgtMaXN0UGFydGllcxIeLnA4ZS5lb3MudjEuTGlzdFBhcnRpZXNSZXF1ZXN0Gh8ucDhlLmVvcy52MS5MaXN0UGFydGllc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message p8e.eos.v1.GetServerInfoRequest
@@ -687,6 +687,153 @@ export const UnroutedKeySchema: GenMessage<UnroutedKey> = /*@__PURE__*/
   messageDesc(file_p8e_eos_v1_eos, 24);
 
 /**
+ * @generated from message p8e.eos.v1.GetMailboxStatusRequest
+ */
+export type GetMailboxStatusRequest = Message<"p8e.eos.v1.GetMailboxStatusRequest"> & {
+  /**
+   * @generated from field: bytes public_key = 1;
+   */
+  publicKey: Uint8Array;
+};
+
+/**
+ * Describes the message p8e.eos.v1.GetMailboxStatusRequest.
+ * Use `create(GetMailboxStatusRequestSchema)` to create a new message.
+ */
+export const GetMailboxStatusRequestSchema: GenMessage<GetMailboxStatusRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 25);
+
+/**
+ * @generated from message p8e.eos.v1.GetMailboxStatusResponse
+ */
+export type GetMailboxStatusResponse = Message<"p8e.eos.v1.GetMailboxStatusResponse"> & {
+  /**
+   * Items delivered or waiting to be delivered, not yet acked.
+   *
+   * @generated from field: int64 pending = 1;
+   */
+  pending: bigint;
+
+  /**
+   * Items set aside by RejectMail or as too large, until requeued.
+   *
+   * @generated from field: int64 dead = 2;
+   */
+  dead: bigint;
+};
+
+/**
+ * Describes the message p8e.eos.v1.GetMailboxStatusResponse.
+ * Use `create(GetMailboxStatusResponseSchema)` to create a new message.
+ */
+export const GetMailboxStatusResponseSchema: GenMessage<GetMailboxStatusResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 26);
+
+/**
+ * One party's keys and where its store is, as the party states them. Registered as the metadata
+ * (google.protobuf.Any) of the party's own key at its own store, inside a SignedPartyCard.
+ *
+ * @generated from message p8e.eos.v1.PartyCard
+ */
+export type PartyCard = Message<"p8e.eos.v1.PartyCard"> & {
+  /**
+   * The key the party signs contracts with; its account address is the party's chain account.
+   *
+   * @generated from field: bytes signing_public_key = 1;
+   */
+  signingPublicKey: Uint8Array;
+
+  /**
+   * The key data is encrypted to and the party's mailbox is kept under: the registered key.
+   *
+   * @generated from field: bytes encryption_public_key = 2;
+   */
+  encryptionPublicKey: Uint8Array;
+
+  /**
+   * The URL other stores replicate to for this party (http:// or https://).
+   *
+   * @generated from field: string store_url = 3;
+   */
+  storeUrl: string;
+
+  /**
+   * The node key of that store, which replicates this party's objects to others.
+   *
+   * @generated from field: bytes store_node_public_key = 4;
+   */
+  storeNodePublicKey: Uint8Array;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp issued_at = 5;
+   */
+  issuedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message p8e.eos.v1.PartyCard.
+ * Use `create(PartyCardSchema)` to create a new message.
+ */
+export const PartyCardSchema: GenMessage<PartyCard> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 27);
+
+/**
+ * @generated from message p8e.eos.v1.SignedPartyCard
+ */
+export type SignedPartyCard = Message<"p8e.eos.v1.SignedPartyCard"> & {
+  /**
+   * A PartyCard, encoded: the bytes signed, kept as they were signed.
+   *
+   * @generated from field: bytes card = 1;
+   */
+  card: Uint8Array;
+
+  /**
+   * DER SHA512withECDSA over the UTF-8 bytes "p8e-party-card-v1:" followed by `card`, by the signing key.
+   *
+   * @generated from field: bytes signature = 2;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * Describes the message p8e.eos.v1.SignedPartyCard.
+ * Use `create(SignedPartyCardSchema)` to create a new message.
+ */
+export const SignedPartyCardSchema: GenMessage<SignedPartyCard> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 28);
+
+/**
+ * @generated from message p8e.eos.v1.ListPartiesRequest
+ */
+export type ListPartiesRequest = Message<"p8e.eos.v1.ListPartiesRequest"> & {
+};
+
+/**
+ * Describes the message p8e.eos.v1.ListPartiesRequest.
+ * Use `create(ListPartiesRequestSchema)` to create a new message.
+ */
+export const ListPartiesRequestSchema: GenMessage<ListPartiesRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 29);
+
+/**
+ * @generated from message p8e.eos.v1.ListPartiesResponse
+ */
+export type ListPartiesResponse = Message<"p8e.eos.v1.ListPartiesResponse"> & {
+  /**
+   * @generated from field: repeated p8e.eos.v1.SignedPartyCard parties = 1;
+   */
+  parties: SignedPartyCard[];
+};
+
+/**
+ * Describes the message p8e.eos.v1.ListPartiesResponse.
+ * Use `create(ListPartiesResponseSchema)` to create a new message.
+ */
+export const ListPartiesResponseSchema: GenMessage<ListPartiesResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_eos_v1_eos, 30);
+
+/**
  * The P8e object store's additions to the upstream object-store API: key-possession
  * authentication, object stat, a pushed mailbox with a dead-letter shelf, and replication status.
  * Upstream's ObjectService, MailboxService and PublicKeyService stay as they are in package `objectstore`.
@@ -783,6 +930,28 @@ export const EosService: GenService<{
     methodKind: "unary";
     input: typeof GetReplicationStatusRequestSchema;
     output: typeof GetReplicationStatusResponseSchema;
+  },
+  /**
+   * Counts a key's mail: waiting to be acked, and set aside as dead.
+   *
+   * @generated from rpc p8e.eos.v1.EosService.GetMailboxStatus
+   */
+  getMailboxStatus: {
+    methodKind: "unary";
+    input: typeof GetMailboxStatusRequestSchema;
+    output: typeof GetMailboxStatusResponseSchema;
+  },
+  /**
+   * Lists the parties this store serves that published a signed PartyCard with their key's
+   * registration (PublicKeyService.Add metadata). Open: it is how other parties' environments find
+   * their keys and this store.
+   *
+   * @generated from rpc p8e.eos.v1.EosService.ListParties
+   */
+  listParties: {
+    methodKind: "unary";
+    input: typeof ListPartiesRequestSchema;
+    output: typeof ListPartiesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_p8e_eos_v1_eos, 0);

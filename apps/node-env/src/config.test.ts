@@ -92,6 +92,16 @@ describe("loadNodeEnvConfig()", () => {
     expect(() => loadNodeEnvConfig({ P8E_DEVNET_FUND: "alice" })).toThrow(/P8E_DEVNET_FUND/);
   });
 
+  it("reads peers as store URLs, comma-separated or in JSON, beside pinned ones", () => {
+    expect(loadNodeEnvConfig({ P8E_PEERS: "http://127.0.0.1:7081, https://eos.example:443" }).peers).toEqual([
+      "http://127.0.0.1:7081",
+      "https://eos.example:443",
+    ]);
+    expect(loadNodeEnvConfig({ P8E_PEERS: '["http://127.0.0.1:7081"]' }).peers).toEqual(["http://127.0.0.1:7081"]);
+    expect(() => loadNodeEnvConfig({ P8E_PEERS: "127.0.0.1:7081" })).toThrow(/P8E_PEERS/);
+    expect(() => loadNodeEnvConfig({ P8E_PEERS: "ftp://127.0.0.1:7081" })).toThrow(/P8E_PEERS/);
+  });
+
   it("requires a passphrase of one's own with a real chain", () => {
     expect(() => loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657" })).toThrow(/P8E_PASSPHRASE/);
     const config = loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657", P8E_PASSPHRASE: "a long secret" });

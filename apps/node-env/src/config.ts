@@ -23,15 +23,31 @@ const jsonText = (value: unknown) => {
     return value;
   }
 };
-/** One other party's environment: where its object store is, and its keys. */
-const peer = z
-  .object({
-    eosUrl: url,
-    nodeKey: hexKey,
-    signingKey: hexKey,
-    encryptionKey: hexKey,
-  })
-  .strict();
+/**
+ * One other party's environment: its object store's URL, whose party cards give the keys; or the URL
+ * with the keys pinned (then nothing is looked up).
+ */
+const peer = z.union([
+  url,
+  z
+    .object({
+      eosUrl: url,
+      nodeKey: hexKey,
+      signingKey: hexKey,
+      encryptionKey: hexKey,
+    })
+    .strict(),
+]);
+/** P8E_PEERS as JSON, or as comma-separated URLs. */
+const peerList = (value: unknown) => {
+  if (typeof value !== "string") return value;
+  const parsed = jsonText(value);
+  if (parsed !== value) return parsed;
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+};
 
 /** The dev-only passphrase the keystore falls back to on the embedded devnet. Never for a real chain. */
 export const DEV_PASSPHRASE = "p8e-dev-only-passphrase";
@@ -62,7 +78,9 @@ export const nodeEnvConfigSchema = z
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     shutdownTimeoutMs: z.coerce.number().int().positive().default(30_000),
     approvalPolicy: z.enum(["hold", "approve"]).default("hold"),
-    peers: z.preprocess(jsonText, z.array(peer, { error: "must be a JSON array of peers" })).default([]),
+    peers: z
+      .preprocess(peerList, z.array(peer, { error: "must be store URLs, comma-separated, or a JSON array of peers" }))
+      .default([]),
     devnetFund: z
       .preprocess(
         (value) =>
@@ -134,7 +152,7 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   },
   peers: {
     env: "P8E_PEERS",
-    help: 'other parties\' environments, JSON [{"eosUrl","nodeKey","signingKey","encryptionKey"}] (hex keys; `GetInfo` gives them)',
+    help: 'other parties\' environments by their object store\'s URL, comma-separated; keys come from the party cards those stores list (or pin them: JSON [{"eosUrl","nodeKey","signingKey","encryptionKey"}], hex)',
   },
   devnetFund: {
     env: "P8E_DEVNET_FUND",

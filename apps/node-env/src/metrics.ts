@@ -25,6 +25,14 @@ export interface NodeEnvMetrics {
       readonly unrouted: number;
     }>,
   ): void;
+  /** The party's unacked mail on its store (state pending or dead), read when scraped. */
+  readonly mailboxDepth: Gauge<"state">;
+  /** Sets where the mailbox gauge reads from (the store's GetMailboxStatus). */
+  countMailboxFrom(source: () => Promise<{ readonly pending: number; readonly dead: number }>): void;
+  /** Configured peers by state (waiting, found), read when scraped. */
+  readonly peers: Gauge<"state">;
+  /** Sets where the peers gauge reads from (the peer discovery's status). */
+  countPeersFrom(source: () => readonly { readonly state: string }[]): void;
   /** Objects and bytes this party put into the object store (contracts, inputs, outputs, envelopes). */
   readonly eosObjects: Counter;
   readonly eosBytes: Counter;
@@ -48,6 +56,8 @@ export function createMetrics(options: { readonly dataDir?: string } = {}): Node
   }
   let envelopeSource: (() => Promise<readonly { readonly status: string }[]>) | undefined;
   let replicationSource: Parameters<NodeEnvMetrics["countReplicationFrom"]>[0] | undefined;
+  let mailboxSource: Parameters<NodeEnvMetrics["countMailboxFrom"]>[0] | undefined;
+  let peerSource: Parameters<NodeEnvMetrics["countPeersFrom"]>[0] | undefined;
   return {
     registry,
     countEnvelopesFrom(source) {
@@ -56,6 +66,42 @@ export function createMetrics(options: { readonly dataDir?: string } = {}): Node
     countReplicationFrom(source) {
       replicationSource = source;
     },
+    countMailboxFrom(source) {
+      mailboxSource = source;
+    },
+    countPeersFrom(source) {
+      peerSource = source;
+    },
+    mailboxDepth: new Gauge({
+      name: "p8e_mailbox_depth",
+      help: "Mail for this party on its object store not yet acked: pending (to process) or dead (set aside)",
+      labelNames: ["state"],
+      registers: [registry],
+      async collect() {
+        if (mailboxSource === undefined) return;
+        this.reset();
+        // A store that does not answer leaves the gauge empty rather than failing every other metric.
+        const status = await mailboxSource().catch(() => undefined);
+        if (status === undefined) return;
+        this.set({ state: "pending" }, status.pending);
+        this.set({ state: "dead" }, status.dead);
+      },
+    }),
+    peers: new Gauge({
+      name: "p8e_peers",
+      help: "Other parties' environments configured (P8E_PEERS), by state: waiting or found",
+      labelNames: ["state"],
+      registers: [registry],
+      collect() {
+        if (peerSource === undefined) return;
+        const counts = new Map([
+          ["waiting", 0],
+          ["found", 0],
+        ]);
+        for (const { state } of peerSource()) counts.set(state, (counts.get(state) ?? 0) + 1);
+        for (const [state, count] of counts) this.set({ state }, count);
+      },
+    }),
     replicationBacklog: new Gauge({
       name: "p8e_eos_replication_backlog",
       help: "Objects the party's object store still has to push, by remote store URL ('unrouted': keys no store is known for yet)",

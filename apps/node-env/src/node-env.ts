@@ -16,7 +16,7 @@ import {
 } from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, startEosServer } from "@p8e/eos-server";
-import { hexToBytes, type KeyPair } from "@p8e/hashing-crypto";
+import type { KeyPair } from "@p8e/hashing-crypto";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
 import { keystorePassphrase, type NodeEnvConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
@@ -25,6 +25,7 @@ import { type HttpServer, listenHttp } from "./http-server.js";
 import { createKeystore, eosNodeKeyFromMnemonic, type PartyKeyPairs } from "./keystore.js";
 import { componentLogger, type Logger } from "./logger.js";
 import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
+import { type PeerStatus, publishPartyCard, startPeerDiscovery } from "./peers/peer-discovery.js";
 import { createRequestHandler, type RouteRegistrar } from "./routes.js";
 
 /** The name of the party's key in `<dataDir>/keys`. */
@@ -59,6 +60,8 @@ export interface NodeEnv extends AsyncDisposable {
   readonly party: Party;
   readonly metrics: NodeEnvMetrics;
   readonly logger: Logger;
+  /** The other parties' environments configured (P8E_PEERS), and whether each was found. */
+  peers(): PeerStatus[];
   /** The contracts published at start, by name. */
   readonly contracts: ReadonlyMap<string, PublishedContract>;
   /** Invokes a session through the party: memorialized at once when signed, else mailed to the others. */
@@ -95,8 +98,9 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     const metrics = createMetrics({ dataDir: config.dataDir });
 
     let rpcUrl = config.chainRpcUrl;
+    let devnet: Devnet | undefined;
     if (rpcUrl === undefined) {
-      const devnet: Devnet = createDevnet({
+      devnet = createDevnet({
         dataDir: join(config.dataDir, "devnet"),
         host: config.host,
         port: config.devnetPort,
@@ -109,22 +113,18 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
           ],
         },
       });
-      await devnet.start().catch((error: NodeJS.ErrnoException) => {
+      const started = devnet;
+      await started.start().catch((error: NodeJS.ErrnoException) => {
         throw portError(error, "devnet", config.devnetPort, "P8E_DEVNET_PORT");
       });
-      closers.push(() => devnet.stop());
+      closers.push(() => started.stop());
       rpcUrl = devnet.url;
       logger.info({ url: devnet.url, chainId: devnet.chainId }, "devnet started");
     }
 
     const eosNodeKey = eosNodeKeyFromMnemonic(keys.mnemonic, config.network);
-    const peers = config.peers.map((p) => ({
-      eosUrl: p.eosUrl,
-      node: hexToBytes(p.nodeKey),
-      signing: hexToBytes(p.signingKey),
-      encryption: hexToBytes(p.encryptionKey),
-    }));
     let eosUrl = config.eosUrl;
+    let embeddedStore: EosServer | undefined;
     if (eosUrl === undefined) {
       const server: EosServer = await startEosServer({
         dataDir: join(config.dataDir, "eos"),
@@ -132,11 +132,11 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
         port: config.eosPort,
         logger: componentLogger(logger, "eos-server"),
         nodePrivateKey: eosNodeKey.privateKey,
-        trustedPeers: peers.map((p) => p.node),
       }).catch((error: NodeJS.ErrnoException) => {
         throw portError(error, "object store", config.eosPort, "P8E_EOS_PORT");
       });
       closers.push(() => server.close());
+      embeddedStore = server;
       eosUrl = server.url;
       logger.info({ url: server.url }, "object store started");
     }
@@ -145,14 +145,11 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       metrics,
     );
     closers.push(() => eos.close());
-    // The store serves this party's key (mail and replicas for it are delivered here, and it may
-    // read the store's replication status); with peers, it also knows where each peer's keys live,
-    // so requests and answers reach them by replication.
-    await eos.registerKey(keys.encryption.publicKey);
-    if (peers.length > 0) {
-      for (const p of peers) await eos.registerKey(p.encryption, { url: p.eosUrl });
-      logger.info({ peers: peers.map((p) => p.eosUrl) }, "peers registered");
-    }
+    // The store serves this party's key (mail and replicas for it are delivered here, and it may read
+    // the store's replication status), and lists the party's card, by which other environments that
+    // know only this store's URL find the party's keys.
+    const storeNodeKey = embeddedStore?.nodePublicKey ?? (await eos.serverInfo()).nodePublicKey;
+    await publishPartyCard(eos, keys, { url: eosUrl, nodePublicKey: storeNodeKey });
 
     const memorializer = await createMemorializer({
       rpcUrl,
@@ -173,7 +170,6 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       chain: memorializer.query,
       rpcUrl,
       mainNet: config.network === "mainnet",
-      directory: peers.map((p) => ({ signing: p.signing, encryption: p.encryption })),
     });
     closers.push(() => engine.close());
 
@@ -213,6 +209,26 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     closers.push(() => party.close());
     metrics.countEnvelopesFrom(() => party.list());
     metrics.countReplicationFrom(() => eos.replicationStatus());
+    metrics.countMailboxFrom(() => eos.mailboxStatus());
+
+    const peers = startPeerDiscovery({
+      peers: config.peers,
+      keys,
+      eos,
+      network: config.network,
+      addParties: (parties) => engine.addParties(parties),
+      logger: logger.child({ component: "peers" }),
+      ...(embeddedStore === undefined ? {} : { trustStore: (nodeKey) => embeddedStore.trustPeer(nodeKey) }),
+      ...(devnet === undefined ? {} : { fund: (address) => fundOnDevnet(memorializer, address) }),
+    });
+    closers.push(() => peers.close());
+    metrics.countPeersFrom(() => peers.status());
+    if (config.peers.length > 0 && embeddedStore === undefined) {
+      logger.warn(
+        { eos: eosUrl },
+        "with a remote object store, trust the peers' stores there (EOS_TRUSTED_PEERS): this environment cannot",
+      );
+    }
 
     const contracts = new Map<string, PublishedContract>();
     if (config.publishExamples) {
@@ -271,6 +287,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       metrics,
       logger,
       contracts,
+      peers: () => peers.status(),
       execute,
       get ready() {
         return ready;
@@ -308,6 +325,25 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     await closeAll();
     throw NodeEnvError.from(error);
   }
+}
+
+/** What the embedded devnet's account gives each peer it finds: a hundredth of its genesis balance. */
+const PEER_FUNDS = DEV_ACCOUNT_BALANCE / 100n;
+
+/** Funds a peer's account on the embedded devnet from this party's account, unless it has half of PEER_FUNDS. */
+async function fundOnDevnet(memorializer: Memorializer, address: string): Promise<void> {
+  const balance = await memorializer.query.balance(address);
+  if (BigInt(balance.amount) >= PEER_FUNDS / 2n) return;
+  await memorializer.submit([
+    {
+      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+      value: {
+        fromAddress: memorializer.address,
+        toAddress: address,
+        amount: [{ denom: "nhash", amount: String(PEER_FUNDS) }],
+      },
+    },
+  ]);
 }
 
 /** Creates the data folder (and a .gitignore in it, so a data folder inside a clone is never committed). */

@@ -34,6 +34,7 @@ import {
   type ExecuteResponseSchema,
   type GetScopeResponseSchema,
   NodeService,
+  type Participant,
   type VerifyScopeResponseSchema,
 } from "@p8e/spec-model/api";
 import type { NodeEnv } from "../node-env.js";
@@ -117,6 +118,16 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         eosUrl: env.eosUrl,
         ready: env.ready,
         eosNodePublicKey: env.eosNodeKey.publicKey,
+        peers: env.peers().map((peer) => ({
+          eosUrl: peer.eosUrl,
+          state: peer.state,
+          lastError: peer.lastError ?? "",
+          parties: peer.parties.map((party) => ({
+            address: party.address,
+            signingPublicKey: party.signing,
+            encryptionPublicKey: party.encryption,
+          })),
+        })),
         contracts: [...env.contracts.values()].map((c) => ({
           name: c.name,
           className: c.className,
@@ -157,18 +168,7 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
             throw new ConnectError(`input "${name}" has neither json nor binary`, Code.InvalidArgument);
           }
         }
-        const participants =
-          request.participants.length > 0
-            ? request.participants.map((p) => ({
-                role: partyType(p.role),
-                signing: p.signingPublicKey,
-                encryption: p.encryptionPublicKey,
-              }))
-            : spec.partiesInvolved.map((role) => ({
-                role,
-                signing: env.keys.signing.publicKey,
-                encryption: env.eos.publicKey,
-              }));
+        const participants = sessionParticipants(env, spec.partiesInvolved, request.participants);
         const session: SessionOptions =
           request.scope !== ""
             ? { spec: specHash, scope: request.scope, participants, inputs }
@@ -416,6 +416,37 @@ function parseJson(desc: DescMessage, text: string, name: string) {
       Code.InvalidArgument,
     );
   }
+}
+
+/**
+ * The session's participants: each one the request names, by keys or by the address of a known party
+ * (this one or a peer found), and this party in every other role of the contract.
+ */
+function sessionParticipants(
+  env: NodeEnv,
+  roles: readonly PartyType[],
+  given: readonly Participant[],
+): { role: PartyType; signing: Uint8Array; encryption: Uint8Array }[] {
+  const named = given.map((p) => {
+    const role = partyType(p.role);
+    if (p.address === "") return { role, signing: p.signingPublicKey, encryption: p.encryptionPublicKey };
+    if (p.signingPublicKey.length > 0 || p.encryptionPublicKey.length > 0) {
+      throw new ConnectError(`participant ${p.role}: give its address or its keys, not both`, Code.InvalidArgument);
+    }
+    const keys = env.engine.partyKeys(p.address);
+    if (keys === undefined) {
+      throw new ConnectError(
+        `participant ${p.role}: ${p.address} is neither this party nor a peer found so far; GetInfo's peers (p8e env status) lists the parties found`,
+        Code.FailedPrecondition,
+      );
+    }
+    return { role, signing: keys.signing, encryption: keys.encryption };
+  });
+  const namedRoles = new Set(named.map((p) => p.role));
+  const self = roles
+    .filter((role) => !namedRoles.has(role))
+    .map((role) => ({ role, signing: env.keys.signing.publicKey, encryption: env.eos.publicKey }));
+  return [...named, ...self];
 }
 
 function partyType(role: string): PartyType {

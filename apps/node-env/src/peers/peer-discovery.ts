@@ -1,0 +1,191 @@
+// Peers: the other parties' environments this one deals with. A peer is configured by its object
+// store's URL alone; its keys come from the party cards that store lists (EosService/ListParties),
+// each signed by the party's own signing key. Once found, a peer's key is registered on this party's
+// store with the peer's URL (so requests and answers replicate there), its store is trusted for
+// replicas, its keys join the engine's directory, and on the embedded devnet its account is funded.
+// A peer that is not up yet is looked for again, with backoff, until it is.
+
+import type { PartyKeys } from "@p8e/engine";
+import { createEosClient, type EosClient, partyCardMetadata, signPartyCard } from "@p8e/eos-client";
+import { bytesToHex, publicKeyToAddress } from "@p8e/hashing-crypto";
+import type { PeerConfig } from "../config.js";
+import type { PartyKeyPairs } from "../keystore.js";
+import type { Logger } from "../logger.js";
+
+/** Where one configured peer stands. */
+export interface PeerStatus {
+  /** The peer's object store, as configured. */
+  readonly eosUrl: string;
+  /** "waiting" until its store answers with a card, then "found". */
+  readonly state: "waiting" | "found";
+  /** The parties its store serves (usually one), once found. */
+  readonly parties: readonly PeerParty[];
+  /** Why the last look failed, while waiting. */
+  readonly lastError?: string;
+}
+
+/** One party found at a peer's store. */
+export interface PeerParty extends PartyKeys {
+  readonly address: string;
+  /** The node key of the party's store, trusted for its replicas. */
+  readonly storeNodeKey: Uint8Array;
+}
+
+export interface PeerDiscoveryOptions {
+  readonly peers: readonly PeerConfig[];
+  readonly keys: PartyKeyPairs;
+  /** This party's own store client (its key is the encryption key). */
+  readonly eos: EosClient;
+  readonly network: "testnet" | "mainnet";
+  /** Accepts a peer store's replicas (the embedded store); absent with a remote store. */
+  readonly trustStore?: (nodeKey: Uint8Array) => void;
+  /** Adds found parties' keys to the engine's directory. */
+  readonly addParties: (parties: readonly PartyKeys[]) => void;
+  /** Funds a found party's account (the embedded devnet only). */
+  readonly fund?: (address: string) => Promise<void>;
+  readonly logger: Logger;
+  /** The longest wait between two looks at a store that does not answer yet (default 2 s). */
+  readonly maxRetryMs?: number;
+}
+
+export interface PeerDiscovery {
+  /** Every configured peer, in configuration order. */
+  status(): PeerStatus[];
+  /** Resolves once every configured peer is found (or discovery is closed). */
+  allFound(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Publishes this party's card on its own store: its signing and encryption keys, the store's URL
+ * others replicate to, and the store's node key. Re-published at every start (keys or URL may change).
+ */
+export async function publishPartyCard(
+  eos: EosClient,
+  keys: PartyKeyPairs,
+  store: { readonly url: string; readonly nodePublicKey: Uint8Array },
+): Promise<void> {
+  const card = signPartyCard(
+    {
+      signingPublicKey: keys.signing.publicKey,
+      encryptionPublicKey: keys.encryption.publicKey,
+      storeUrl: store.url,
+      storeNodePublicKey: store.nodePublicKey,
+    },
+    keys.signing,
+  );
+  await eos.registerKey(keys.encryption.publicKey, { metadata: partyCardMetadata(card) });
+}
+
+/** Starts looking for every configured peer; pinned peers (keys given) are taken as found at once. */
+export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery {
+  const { logger } = options;
+  const maxRetryMs = options.maxRetryMs ?? 2000;
+  const closing = new AbortController();
+  const prefix = options.network === "mainnet" ? "pb" : "tp";
+  const own = bytesToHex(options.keys.encryption.publicKey);
+  const statuses = options.peers.map((peer): { -readonly [K in keyof PeerStatus]: PeerStatus[K] } => ({
+    eosUrl: typeof peer === "string" ? peer : peer.eosUrl,
+    state: "waiting",
+    parties: [],
+  }));
+
+  /** Registers, trusts and directs one found party; idempotent, so a restart repeats it harmlessly. */
+  const admit = async (eosUrl: string, party: PeerParty) => {
+    options.trustStore?.(party.storeNodeKey);
+    await options.eos.registerKey(party.encryption, { url: eosUrl, signal: closing.signal });
+    options.addParties([party]);
+    if (options.fund !== undefined) await options.fund(party.address);
+  };
+
+  const look = async (index: number): Promise<void> => {
+    const peer = options.peers[index]!;
+    const status = statuses[index]!;
+    if (typeof peer !== "string") {
+      const party = {
+        signing: hexKey(peer.signingKey),
+        encryption: hexKey(peer.encryptionKey),
+        storeNodeKey: hexKey(peer.nodeKey),
+      };
+      const found = { ...party, address: publicKeyToAddress(party.signing, prefix) };
+      await admit(peer.eosUrl, found);
+      Object.assign(status, { state: "found", parties: [found], lastError: undefined });
+      return;
+    }
+    // GetServerInfo and ListParties are open: nothing to prove to a store this party may not trust yet.
+    const remote: EosClient = createEosClient({
+      baseUrl: peer,
+      keys: { encryption: options.keys.encryption },
+      authenticate: false,
+    });
+    try {
+      for (let attempt = 0; !closing.signal.aborted; attempt++) {
+        try {
+          const info = await remote.serverInfo({ signal: closing.signal, timeoutMs: 5000 });
+          // Only cards registered at this very store: the card names the store's node key.
+          const cards = (await remote.parties({ signal: closing.signal, timeoutMs: 5000 })).filter(
+            (card) =>
+              Buffer.from(card.storeNodePublicKey).equals(Buffer.from(info.nodePublicKey)) &&
+              bytesToHex(card.encryptionPublicKey) !== own,
+          );
+          if (cards.length === 0) throw new Error("its store lists no party card yet");
+          const parties = cards.map((card) => ({
+            signing: card.signingPublicKey,
+            encryption: card.encryptionPublicKey,
+            storeNodeKey: card.storeNodePublicKey,
+            address: publicKeyToAddress(card.signingPublicKey, prefix),
+          }));
+          for (const party of parties) await admit(peer, party);
+          Object.assign(status, { state: "found", parties, lastError: undefined });
+          logger.info({ peer, parties: parties.map((p) => p.address) }, "peer found");
+          return;
+        } catch (error) {
+          if (closing.signal.aborted) return;
+          status.lastError = (error as Error).message;
+          if (attempt === 0 || attempt % 30 === 0) {
+            logger.info({ peer, reason: status.lastError }, "peer not reachable yet; looking again");
+          }
+          await delay(Math.min(maxRetryMs, 100 * 2 ** attempt), closing.signal);
+        }
+      }
+    } finally {
+      remote.close();
+    }
+  };
+
+  const work = Promise.all(
+    options.peers.map((_, index) =>
+      look(index).catch((error: unknown) => {
+        statuses[index]!.lastError = (error as Error).message;
+        logger.warn({ err: error, peer: statuses[index]!.eosUrl }, "peer could not be admitted");
+      }),
+    ),
+  ).then(() => {});
+
+  return {
+    status: () => statuses.map((s) => ({ ...s })),
+    allFound: () => work,
+    async close() {
+      closing.abort();
+      await work;
+    },
+  };
+}
+
+function hexKey(hex: string): Uint8Array {
+  return new Uint8Array(Buffer.from(hex, "hex"));
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

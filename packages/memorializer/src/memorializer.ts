@@ -52,7 +52,7 @@ import { createRegistry } from "./registry.js";
 import { type ChainSpecifications, specPublishingMsgs } from "./spec-publishing-msgs.js";
 import { expectedSequence, isSequenceMismatch, txFailure } from "./tx-failure.js";
 import { metadataTypeUrls } from "./type-urls.js";
-import { type ProvenanceNetwork, walletFromMnemonic } from "./wallet.js";
+import { type ProvenanceNetwork, signerFromMnemonic } from "./wallet.js";
 
 /** Options of createMemorializer(). */
 export interface MemorializerOptions {
@@ -231,7 +231,7 @@ export async function createMemorializer(options: MemorializerOptions): Promise<
     throw new MemorializerError("invalid-argument", "give exactly one of wallet and mnemonic");
   }
   const wallet =
-    options.wallet ?? (await walletFromMnemonic(options.mnemonic ?? "", { network: options.network ?? "testnet" }));
+    options.wallet ?? (await signerFromMnemonic(options.mnemonic ?? "", { network: options.network ?? "testnet" }));
   const [account] = await wallet.getAccounts();
   if (account === undefined) throw new MemorializerError("invalid-argument", "the wallet has no account");
   if (account.algo !== "secp256k1") {

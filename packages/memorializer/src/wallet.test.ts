@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isMemorializerError } from "./errors.js";
-import { hdPathFor, walletFromMnemonic } from "./wallet.js";
+import { hdPathFor, signerFromMnemonic, walletFromMnemonic } from "./wallet.js";
 
 // The BIP-39 test mnemonic ("abandon" ×11 + "about").
 const mnemonic = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
@@ -31,5 +31,34 @@ describe("walletFromMnemonic()", () => {
       expect(isMemorializerError(error) && error.code).toBe("invalid-argument");
       expect((error as Error).message).not.toContain("abandon");
     }
+  });
+});
+
+describe("signerFromMnemonic()", () => {
+  it("is the wallet's account and signs exactly as the wallet does", async () => {
+    const wallet = await walletFromMnemonic(mnemonic, { network: "mainnet", addressIndex: 2 });
+    const signer = await signerFromMnemonic(mnemonic, { network: "mainnet", addressIndex: 2 });
+    const [expected] = await wallet.getAccounts();
+    const [account] = await signer.getAccounts();
+    expect(account).toEqual(expected);
+    const doc = {
+      bodyBytes: Uint8Array.of(1, 2, 3),
+      authInfoBytes: Uint8Array.of(4, 5),
+      chainId: "pio-mainnet-1",
+      accountNumber: 7n,
+    };
+    const ours = await signer.signDirect(account!.address, doc);
+    expect(ours.signature).toEqual((await wallet.signDirect(expected!.address, doc)).signature);
+    // A different account signs differently.
+    const other = await signerFromMnemonic(mnemonic, { network: "mainnet" });
+    const [otherAccount] = await other.getAccounts();
+    expect((await other.signDirect(otherAccount!.address, doc)).signature.signature).not.toBe(ours.signature.signature);
+  });
+
+  it("refuses a bad mnemonic without repeating it", async () => {
+    await expect(signerFromMnemonic(mnemonic.replace("about", "zebra"))).rejects.toSatisfy(
+      (error: unknown) =>
+        isMemorializerError(error) && error.code === "invalid-argument" && !error.message.includes("abandon"),
+    );
   });
 });

@@ -1,5 +1,7 @@
 // A whole environment in process: object store, devnet, engine, examples, health and metrics.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNodeEnvConfig } from "./config.js";
 import { isNodeEnvError } from "./errors.js";
@@ -20,6 +22,14 @@ afterAll(async () => {
   await env?.close();
   dir.remove();
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe("startNodeEnv()", () => {
   it("publishes the examples and is ready", async () => {
@@ -47,6 +57,35 @@ describe("startNodeEnv()", () => {
     const response = await fetch(`${env.apiUrl}/nothing`);
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("/healthz");
+  });
+});
+
+describe("NodeEnv.addPeer()", () => {
+  it("keeps a peer added at run time for the next start, and refuses what is no peer store", async () => {
+    const other = tempDir();
+    const variables = { ...testEnvVariables(other.path), P8E_PUBLISH_EXAMPLES: "false" };
+    const absent = `http://127.0.0.1:${await freePort()}`;
+    try {
+      const first = await startNodeEnv(loadNodeEnvConfig(variables), { logger });
+      try {
+        expect(await first.addPeer(absent, 100)).toMatchObject({ eosUrl: absent, state: "waiting", parties: [] });
+        for (const bad of ["ftp://127.0.0.1:1", "127.0.0.1:1", first.eosUrl]) {
+          const error = await first.addPeer(bad, 100).catch((e: unknown) => e);
+          expect(isNodeEnvError(error) && error.code, bad).toBe("invalid-config");
+        }
+      } finally {
+        await first.close();
+      }
+      expect(JSON.parse(readFileSync(join(other.path, "peers.json"), "utf8"))).toEqual({ peers: [absent] });
+      const second = await startNodeEnv(loadNodeEnvConfig(variables), { logger });
+      try {
+        expect(second.peers().map((p) => p.eosUrl)).toEqual([absent]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      other.remove();
+    }
   });
 });
 

@@ -26,6 +26,7 @@ import { createKeystore, eosNodeKeyFromMnemonic, type PartyKeyPairs } from "./ke
 import { componentLogger, type Logger } from "./logger.js";
 import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
 import { type PeerStatus, publishPartyCard, startPeerDiscovery } from "./peers/peer-discovery.js";
+import { isStoreUrl, loadSavedPeers, savePeer } from "./peers/saved-peers.js";
 import { createRequestHandler, type RouteRegistrar } from "./routes.js";
 
 /** The name of the party's key in `<dataDir>/keys`. */
@@ -60,8 +61,13 @@ export interface NodeEnv extends AsyncDisposable {
   readonly party: Party;
   readonly metrics: NodeEnvMetrics;
   readonly logger: Logger;
-  /** The other parties' environments configured (P8E_PEERS), and whether each was found. */
+  /** The other parties' environments (P8E_PEERS and those added), and whether each was found. */
   peers(): PeerStatus[];
+  /**
+   * Looks up one more peer by its store's URL and keeps it in `<dataDir>/peers.json` for later
+   * starts; resolves once found, or with its status after `waitMs`.
+   */
+  addPeer(eosUrl: string, waitMs: number): Promise<PeerStatus>;
   /** The contracts published at start, by name. */
   readonly contracts: ReadonlyMap<string, PublishedContract>;
   /** Invokes a session through the party: memorialized at once when signed, else mailed to the others. */
@@ -211,8 +217,9 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     metrics.countReplicationFrom(() => eos.replicationStatus());
     metrics.countMailboxFrom(() => eos.mailboxStatus());
 
+    const configuredUrls = new Set(config.peers.map((peer) => (typeof peer === "string" ? peer : peer.eosUrl)));
     const peers = startPeerDiscovery({
-      peers: config.peers,
+      peers: [...config.peers, ...loadSavedPeers(config.dataDir).filter((url) => !configuredUrls.has(url))],
       keys,
       eos,
       network: config.network,
@@ -223,7 +230,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     });
     closers.push(() => peers.close());
     metrics.countPeersFrom(() => peers.status());
-    if (config.peers.length > 0 && embeddedStore === undefined) {
+    if (peers.status().length > 0 && embeddedStore === undefined) {
       logger.warn(
         { eos: eosUrl },
         "with a remote object store, trust the peers' stores there (EOS_TRUSTED_PEERS): this environment cannot",
@@ -288,6 +295,14 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       logger,
       contracts,
       peers: () => peers.status(),
+      async addPeer(url, waitMs) {
+        if (!isStoreUrl(url)) {
+          throw new NodeEnvError("invalid-config", `${JSON.stringify(url)} is not an http:// or https:// store URL`);
+        }
+        if (url === eosUrl) throw new NodeEnvError("invalid-config", `${url} is this environment's own store`);
+        if (!configuredUrls.has(url)) savePeer(config.dataDir, url);
+        return peers.add(url, waitMs);
+      },
       execute,
       get ready() {
         return ready;

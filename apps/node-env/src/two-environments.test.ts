@@ -73,7 +73,6 @@ beforeAll(async () => {
     P8E_DATA_DIR: join(dir.path, "originator"),
     P8E_EOS_PORT: String(originatorEos),
     P8E_DEVNET_PORT: String(devnetPort),
-    P8E_PEERS: `http://127.0.0.1:${servicerEos}`,
   });
   servicer = await startProcess(generateMnemonic(), {
     P8E_DATA_DIR: join(dir.path, "servicer"),
@@ -132,6 +131,17 @@ const json = (value: unknown) => ({ value: { case: "json" as const, value: JSON.
 
 describe("two environments", { timeout: 180_000 }, () => {
   it("find each other from one store URL each, through the party cards", async () => {
+    // The servicer was started with the originator's store in P8E_PEERS; the originator adds the
+    // servicer's store while running, as `p8e peer add` does.
+    const servicerStore = (await atServicer.getInfo({})).eosUrl;
+    const added = await atOriginator.addPeer({ eosUrl: servicerStore });
+    expect(added.peer).toMatchObject({ eosUrl: servicerStore, state: "found" });
+    expect(added.peer?.parties.map((p) => p.address)).toEqual([servicer.keys.address]);
+    const refused = await atOriginator.addPeer({ eosUrl: "ftp://127.0.0.1:1" }).then(
+      () => "added",
+      (e: unknown) => String(e),
+    );
+    expect(refused).toMatch(/invalid_argument.*not an http/);
     for (const [client, other] of [
       [atOriginator, servicer],
       [atServicer, originator],

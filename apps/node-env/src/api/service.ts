@@ -35,9 +35,12 @@ import {
   type GetScopeResponseSchema,
   NodeService,
   type Participant,
+  type PeerSchema,
   type VerifyScopeResponseSchema,
 } from "@p8e/spec-model/api";
+import { isNodeEnvError } from "../errors.js";
 import type { NodeEnv } from "../node-env.js";
+import type { PeerStatus } from "../peers/peer-discovery.js";
 import type { RouteRegistrar } from "../routes.js";
 import { createApiAuth } from "./auth.js";
 import { bundleTypes } from "./bundle-types.js";
@@ -118,16 +121,7 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         eosUrl: env.eosUrl,
         ready: env.ready,
         eosNodePublicKey: env.eosNodeKey.publicKey,
-        peers: env.peers().map((peer) => ({
-          eosUrl: peer.eosUrl,
-          state: peer.state,
-          lastError: peer.lastError ?? "",
-          parties: peer.parties.map((party) => ({
-            address: party.address,
-            signingPublicKey: party.signing,
-            encryptionPublicKey: party.encryption,
-          })),
-        })),
+        peers: env.peers().map(peerMessage),
         contracts: [...env.contracts.values()].map((c) => ({
           name: c.name,
           className: c.className,
@@ -317,6 +311,18 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
         return { envelope: envelopeState(state) };
       }),
 
+      addPeer: guarded(async (request) => {
+        if (request.waitMs < 0 || request.waitMs > 60_000) {
+          throw new ConnectError("wait_ms must be between 0 and 60000", Code.InvalidArgument);
+        }
+        try {
+          return { peer: peerMessage(await env.addPeer(request.eosUrl.trim(), request.waitMs || 10_000)) };
+        } catch (error) {
+          if (isNodeEnvError(error)) throw new ConnectError(error.message, Code.InvalidArgument);
+          throw error;
+        }
+      }),
+
       async *watchEnvelopes(request, context) {
         auth.require(context);
         const executionUuid = request.executionUuid === "" ? undefined : request.executionUuid;
@@ -468,6 +474,19 @@ function scopeAddress(scope: string): string {
       Code.InvalidArgument,
     );
   }
+}
+
+function peerMessage(peer: PeerStatus): MessageInitShape<typeof PeerSchema> {
+  return {
+    eosUrl: peer.eosUrl,
+    state: peer.state,
+    lastError: peer.lastError ?? "",
+    parties: peer.parties.map((party) => ({
+      address: party.address,
+      signingPublicKey: party.signing,
+      encryptionPublicKey: party.encryption,
+    })),
+  };
 }
 
 function toConnectError(error: unknown): ConnectError {

@@ -49,9 +49,14 @@ export interface PeerDiscoveryOptions {
 }
 
 export interface PeerDiscovery {
-  /** Every configured peer, in configuration order. */
+  /** Every peer, in the order given (configured first, then added). */
   status(): PeerStatus[];
-  /** Resolves once every configured peer is found (or discovery is closed). */
+  /**
+   * Starts looking for one more peer (nothing new when its URL is already known); resolves with its
+   * status once found, or as it stands after `waitMs` (default: until found or closed).
+   */
+  add(peer: PeerConfig, waitMs?: number): Promise<PeerStatus>;
+  /** Resolves once every peer is found (or discovery is closed). */
   allFound(): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,11 +89,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
   const closing = new AbortController();
   const prefix = options.network === "mainnet" ? "pb" : "tp";
   const own = bytesToHex(options.keys.encryption.publicKey);
-  const statuses = options.peers.map((peer): { -readonly [K in keyof PeerStatus]: PeerStatus[K] } => ({
-    eosUrl: typeof peer === "string" ? peer : peer.eosUrl,
-    state: "waiting",
-    parties: [],
-  }));
+  const entries: { status: { -readonly [K in keyof PeerStatus]: PeerStatus[K] }; done: Promise<void> }[] = [];
 
   /** Registers, trusts and directs one found party; idempotent, so a restart repeats it harmlessly. */
   const admit = async (eosUrl: string, party: PeerParty) => {
@@ -98,9 +99,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
     if (options.fund !== undefined) await options.fund(party.address);
   };
 
-  const look = async (index: number): Promise<void> => {
-    const peer = options.peers[index]!;
-    const status = statuses[index]!;
+  const look = async (peer: PeerConfig, status: { -readonly [K in keyof PeerStatus]: PeerStatus[K] }) => {
     if (typeof peer !== "string") {
       const party = {
         signing: hexKey(peer.signingKey),
@@ -153,21 +152,35 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
     }
   };
 
-  const work = Promise.all(
-    options.peers.map((_, index) =>
-      look(index).catch((error: unknown) => {
-        statuses[index]!.lastError = (error as Error).message;
-        logger.warn({ err: error, peer: statuses[index]!.eosUrl }, "peer could not be admitted");
-      }),
-    ),
-  ).then(() => {});
+  const add = (peer: PeerConfig) => {
+    const eosUrl = typeof peer === "string" ? peer : peer.eosUrl;
+    const known = entries.find((entry) => entry.status.eosUrl === eosUrl);
+    if (known !== undefined) return known;
+    const status: (typeof entries)[number]["status"] = { eosUrl, state: "waiting", parties: [] };
+    const done = look(peer, status).catch((error: unknown) => {
+      status.lastError = (error as Error).message;
+      logger.warn({ err: error, peer: eosUrl }, "peer could not be admitted");
+    });
+    const entry = { status, done };
+    entries.push(entry);
+    return entry;
+  };
+  for (const peer of options.peers) add(peer);
 
   return {
-    status: () => statuses.map((s) => ({ ...s })),
-    allFound: () => work,
+    status: () => entries.map(({ status }) => ({ ...status })),
+    async add(peer, waitMs) {
+      const entry = add(peer);
+      if (waitMs === undefined) await entry.done;
+      else await Promise.race([entry.done, delay(waitMs, closing.signal)]);
+      return { ...entry.status };
+    },
+    async allFound() {
+      await Promise.all(entries.map((entry) => entry.done));
+    },
     async close() {
       closing.abort();
-      await work;
+      await Promise.all(entries.map((entry) => entry.done));
     },
   };
 }

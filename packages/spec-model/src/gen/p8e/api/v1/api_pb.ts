@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file p8e/api/v1/api.proto.
  */
 export const file_p8e_api_v1_api: GenFile = /*@__PURE__*/
-  fileDesc("ChRwOGUvYXBpL3YxL2FwaS5wcm90bxIKcDhlLmFwaS52MSIQCg5HZXRJbmZvUmVxdWVzdCJUCghDb250cmFjdBIMCgRuYW1lGAEgASgJEhIKCmNsYXNzX25hbWUYAiABKAkSEQoJc3BlY19oYXNoGAMgASgJEhMKC2J1bmRsZV9oYXNoGAQgASgJIocCCg9HZXRJbmZvUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMEhAKCGNoYWluX2lkGAQgASgJEg8KB3JwY191cmwYBSABKAkSDwoHZW9zX3VybBgGIAEoCRInCgljb250cmFjdHMYByADKAsyFC5wOGUuYXBpLnYxLkNvbnRyYWN0Eg0KBXJlYWR5GAggASgIEhsKE2Vvc19ub2RlX3B1YmxpY19rZXkYCSABKAwSHwoFcGVlcnMYCiADKAsyEC5wOGUuYXBpLnYxLlBlZXIiYgoEUGVlchIPCgdlb3NfdXJsGAEgASgJEg0KBXN0YXRlGAIgASgJEiYKB3BhcnRpZXMYAyADKAsyFS5wOGUuYXBpLnYxLlBlZXJQYXJ0eRISCgpsYXN0X2Vycm9yGAQgASgJIlcKCVBlZXJQYXJ0eRIPCgdhZGRyZXNzGAEgASgJEhoKEnNpZ25pbmdfcHVibGljX2tleRgCIAEoDBIdChVlbmNyeXB0aW9uX3B1YmxpY19rZXkYAyABKAwiGAoWQ3JlYXRlQ2hhbGxlbmdlUmVxdWVzdCJDChdDcmVhdGVDaGFsbGVuZ2VSZXNwb25zZRIRCgljaGFsbGVuZ2UYASABKAwSFQoNZXhwaXJlc19hdF9tcxgCIAEoAyJPChNBdXRoZW50aWNhdGVSZXF1ZXN0EhEKCWNoYWxsZW5nZRgBIAEoDBISCgpwdWJsaWNfa2V5GAIgASgMEhEKCXNpZ25hdHVyZRgDIAEoDCI8ChRBdXRoZW50aWNhdGVSZXNwb25zZRINCgV0b2tlbhgBIAEoCRIVCg1leHBpcmVzX2F0X21zGAIgASgDIkUKBUlucHV0EhEKCXR5cGVfbmFtZRgBIAEoCRIOCgRqc29uGAIgASgJSAASEAoGYmluYXJ5GAMgASgMSABCBwoFdmFsdWUipgIKDkV4ZWN1dGVSZXF1ZXN0Eg4KBG5hbWUYASABKAlIABITCglzcGVjX2hhc2gYAiABKAlIABIXCg9zY29wZV9zcGVjX3V1aWQYAyABKAkSEgoKc2NvcGVfdXVpZBgEIAEoCRINCgVzY29wZRgFIAEoCRI2CgZpbnB1dHMYBiADKAsyJi5wOGUuYXBpLnYxLkV4ZWN1dGVSZXF1ZXN0LklucHV0c0VudHJ5Ei0KDHBhcnRpY2lwYW50cxgHIAMoCzIXLnA4ZS5hcGkudjEuUGFydGljaXBhbnQaQAoLSW5wdXRzRW50cnkSCwoDa2V5GAEgASgJEiAKBXZhbHVlGAIgASgLMhEucDhlLmFwaS52MS5JbnB1dDoCOAFCCgoIY29udHJhY3QiZwoLUGFydGljaXBhbnQSDAoEcm9sZRgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMEg8KB2FkZHJlc3MYBCABKAkiggEKD0Z1bmN0aW9uT3V0Y29tZRIQCghmdW5jdGlvbhgBIAEoCRIOCgZyZXN1bHQYAiABKAkSDgoGcmVhc29uGAMgASgJEhMKC291dHB1dF9uYW1lGAQgASgJEhMKC291dHB1dF9oYXNoGAUgASgJEhMKC291dHB1dF90eXBlGAYgASgJIv0BCg9FeGVjdXRlUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEi0KCG91dGNvbWVzGAIgAygLMhsucDhlLmFwaS52MS5GdW5jdGlvbk91dGNvbWUSEQoJZnVlbF91c2VkGAMgASgEEhYKDmV4ZWN1dGlvbl91dWlkGAQgASgJEhQKDGNoYWluX3N0YXR1cxgFIAEoCRINCgVzY29wZRgGIAEoCRIPCgdzZXNzaW9uGAcgASgJEhEKCXR4X2hhc2hlcxgIIAMoCRINCgVlcnJvchgJIAEoCRIPCgdtaXNzaW5nGAogAygJEhcKD2VudmVsb3BlX3N0YXR1cxgLIAEoCSIgCg9HZXRTY29wZVJlcXVlc3QSDQoFc2NvcGUYASABKAkiZgoGUmVjb3JkEgwKBG5hbWUYASABKAkSEQoJdHlwZV9uYW1lGAIgASgJEgwKBGhhc2gYAyABKAkSDwoHc2Vzc2lvbhgEIAEoCRIMCgRqc29uGAUgASgJEg4KBmJpbmFyeRgGIAEoDCKQAQoQR2V0U2NvcGVSZXNwb25zZRINCgVzY29wZRgBIAEoCRISCgpzY29wZV91dWlkGAIgASgJEhIKCnNjb3BlX3NwZWMYAyABKAkSDgoGb3duZXJzGAQgAygJEhAKCHNlc3Npb25zGAUgAygJEiMKB3JlY29yZHMYBiADKAsyEi5wOGUuYXBpLnYxLlJlY29yZCI3ChFHZXRIaXN0b3J5UmVxdWVzdBINCgVzY29wZRgBIAEoCRITCgtyZWNvcmRfbmFtZRgCIAEoCSKCAQoNUmVjb3JkVmVyc2lvbhIMCgRuYW1lGAEgASgJEg8KB3Nlc3Npb24YAiABKAkSDgoGaGVpZ2h0GAMgASgDEg8KB3R4X2hhc2gYBCABKAkSEAoIZnVuY3Rpb24YBSABKAkSEQoJdHlwZV9uYW1lGAYgASgJEgwKBGhhc2gYByABKAkiQQoSR2V0SGlzdG9yeVJlc3BvbnNlEisKCHZlcnNpb25zGAEgAygLMhkucDhlLmFwaS52MS5SZWNvcmRWZXJzaW9uIiMKElZlcmlmeVNjb3BlUmVxdWVzdBINCgVzY29wZRgBIAEoCSJdChJSZWNvcmRWZXJpZmljYXRpb24SDAoEbmFtZRgBIAEoCRIOCgZzdGF0dXMYAiABKAkSEgoKY2hhaW5faGFzaBgDIAEoCRIVCg1jb21wdXRlZF9oYXNoGAQgASgJIocBChNTZXNzaW9uVmVyaWZpY2F0aW9uEg8KB3Nlc3Npb24YASABKAkSDgoGc3RhdHVzGAIgASgJEg4KBnNvdXJjZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSLwoHcmVjb3JkcxgFIAMoCzIeLnA4ZS5hcGkudjEuUmVjb3JkVmVyaWZpY2F0aW9uImkKE1ZlcmlmeVNjb3BlUmVzcG9uc2USDQoFc2NvcGUYASABKAkSEAoIdmVyaWZpZWQYAiABKAgSMQoIc2Vzc2lvbnMYAyADKAsyHy5wOGUuYXBpLnYxLlNlc3Npb25WZXJpZmljYXRpb24ikQMKDUVudmVsb3BlU3RhdGUSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkSDQoFc2NvcGUYAiABKAkSEgoKc2NvcGVfdXVpZBgDIAEoCRIPCgdzZXNzaW9uGAQgASgJEhQKDHNlc3Npb25fdXVpZBgFIAEoCRIMCgRzaWRlGAYgASgJEg4KBnN0YXR1cxgHIAEoCRIQCghjb250cmFjdBgIIAEoCRISCgplcnJvcl90eXBlGAkgASgJEhUKDWVycm9yX21lc3NhZ2UYCiABKAkSOAoIdGltZXNfbXMYCyADKAsyJi5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUuVGltZXNNc0VudHJ5EhEKCXR4X2hhc2hlcxgMIAMoCRIVCg1leHBpcmVzX2F0X21zGA0gASgDEhYKDmlucHV0X2VudmVsb3BlGA4gASgMEhcKD3Jlc3VsdF9lbnZlbG9wZRgPIAEoDBouCgxUaW1lc01zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgDOgI4ASJDChRMaXN0RW52ZWxvcGVzUmVxdWVzdBIOCgZzdGF0dXMYASADKAkSDQoFc2NvcGUYAiABKAkSDAoEc2lkZRgDIAEoCSJFChVMaXN0RW52ZWxvcGVzUmVzcG9uc2USLAoJZW52ZWxvcGVzGAEgAygLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlIiwKEkdldEVudmVsb3BlUmVxdWVzdBIWCg5leGVjdXRpb25fdXVpZBgBIAEoCSJCChNHZXRFbnZlbG9wZVJlc3BvbnNlEisKCGVudmVsb3BlGAEgASgLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlIjAKFkFwcHJvdmVFbnZlbG9wZVJlcXVlc3QSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkiRgoXQXBwcm92ZUVudmVsb3BlUmVzcG9uc2USKwoIZW52ZWxvcGUYASABKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUiQAoVUmVqZWN0RW52ZWxvcGVSZXF1ZXN0EhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkiRQoWUmVqZWN0RW52ZWxvcGVSZXNwb25zZRIrCghlbnZlbG9wZRgBIAEoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZSJAChVDYW5jZWxFbnZlbG9wZVJlcXVlc3QSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkSDwoHbWVzc2FnZRgCIAEoCSJFChZDYW5jZWxFbnZlbG9wZVJlc3BvbnNlEisKCGVudmVsb3BlGAEgASgLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlIi8KFVdhdGNoRW52ZWxvcGVzUmVxdWVzdBIWCg5leGVjdXRpb25fdXVpZBgBIAEoCSJFChZXYXRjaEVudmVsb3Blc1Jlc3BvbnNlEisKCGVudmVsb3BlGAEgASgLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlMrcICgtOb2RlU2VydmljZRJCCgdHZXRJbmZvEhoucDhlLmFwaS52MS5HZXRJbmZvUmVxdWVzdBobLnA4ZS5hcGkudjEuR2V0SW5mb1Jlc3BvbnNlEloKD0NyZWF0ZUNoYWxsZW5nZRIiLnA4ZS5hcGkudjEuQ3JlYXRlQ2hhbGxlbmdlUmVxdWVzdBojLnA4ZS5hcGkudjEuQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USUQoMQXV0aGVudGljYXRlEh8ucDhlLmFwaS52MS5BdXRoZW50aWNhdGVSZXF1ZXN0GiAucDhlLmFwaS52MS5BdXRoZW50aWNhdGVSZXNwb25zZRJCCgdFeGVjdXRlEhoucDhlLmFwaS52MS5FeGVjdXRlUmVxdWVzdBobLnA4ZS5hcGkudjEuRXhlY3V0ZVJlc3BvbnNlEkUKCEdldFNjb3BlEhsucDhlLmFwaS52MS5HZXRTY29wZVJlcXVlc3QaHC5wOGUuYXBpLnYxLkdldFNjb3BlUmVzcG9uc2USSwoKR2V0SGlzdG9yeRIdLnA4ZS5hcGkudjEuR2V0SGlzdG9yeVJlcXVlc3QaHi5wOGUuYXBpLnYxLkdldEhpc3RvcnlSZXNwb25zZRJOCgtWZXJpZnlTY29wZRIeLnA4ZS5hcGkudjEuVmVyaWZ5U2NvcGVSZXF1ZXN0Gh8ucDhlLmFwaS52MS5WZXJpZnlTY29wZVJlc3BvbnNlElQKDUxpc3RFbnZlbG9wZXMSIC5wOGUuYXBpLnYxLkxpc3RFbnZlbG9wZXNSZXF1ZXN0GiEucDhlLmFwaS52MS5MaXN0RW52ZWxvcGVzUmVzcG9uc2USTgoLR2V0RW52ZWxvcGUSHi5wOGUuYXBpLnYxLkdldEVudmVsb3BlUmVxdWVzdBofLnA4ZS5hcGkudjEuR2V0RW52ZWxvcGVSZXNwb25zZRJaCg9BcHByb3ZlRW52ZWxvcGUSIi5wOGUuYXBpLnYxLkFwcHJvdmVFbnZlbG9wZVJlcXVlc3QaIy5wOGUuYXBpLnYxLkFwcHJvdmVFbnZlbG9wZVJlc3BvbnNlElcKDlJlamVjdEVudmVsb3BlEiEucDhlLmFwaS52MS5SZWplY3RFbnZlbG9wZVJlcXVlc3QaIi5wOGUuYXBpLnYxLlJlamVjdEVudmVsb3BlUmVzcG9uc2USVwoOQ2FuY2VsRW52ZWxvcGUSIS5wOGUuYXBpLnYxLkNhbmNlbEVudmVsb3BlUmVxdWVzdBoiLnA4ZS5hcGkudjEuQ2FuY2VsRW52ZWxvcGVSZXNwb25zZRJZCg5XYXRjaEVudmVsb3BlcxIhLnA4ZS5hcGkudjEuV2F0Y2hFbnZlbG9wZXNSZXF1ZXN0GiIucDhlLmFwaS52MS5XYXRjaEVudmVsb3Blc1Jlc3BvbnNlMAFiBnByb3RvMw");
+  fileDesc("ChRwOGUvYXBpL3YxL2FwaS5wcm90bxIKcDhlLmFwaS52MSIQCg5HZXRJbmZvUmVxdWVzdCJUCghDb250cmFjdBIMCgRuYW1lGAEgASgJEhIKCmNsYXNzX25hbWUYAiABKAkSEQoJc3BlY19oYXNoGAMgASgJEhMKC2J1bmRsZV9oYXNoGAQgASgJIocCCg9HZXRJbmZvUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMEhAKCGNoYWluX2lkGAQgASgJEg8KB3JwY191cmwYBSABKAkSDwoHZW9zX3VybBgGIAEoCRInCgljb250cmFjdHMYByADKAsyFC5wOGUuYXBpLnYxLkNvbnRyYWN0Eg0KBXJlYWR5GAggASgIEhsKE2Vvc19ub2RlX3B1YmxpY19rZXkYCSABKAwSHwoFcGVlcnMYCiADKAsyEC5wOGUuYXBpLnYxLlBlZXIiYgoEUGVlchIPCgdlb3NfdXJsGAEgASgJEg0KBXN0YXRlGAIgASgJEiYKB3BhcnRpZXMYAyADKAsyFS5wOGUuYXBpLnYxLlBlZXJQYXJ0eRISCgpsYXN0X2Vycm9yGAQgASgJIjIKDkFkZFBlZXJSZXF1ZXN0Eg8KB2Vvc191cmwYASABKAkSDwoHd2FpdF9tcxgCIAEoBSIxCg9BZGRQZWVyUmVzcG9uc2USHgoEcGVlchgBIAEoCzIQLnA4ZS5hcGkudjEuUGVlciJXCglQZWVyUGFydHkSDwoHYWRkcmVzcxgBIAEoCRIaChJzaWduaW5nX3B1YmxpY19rZXkYAiABKAwSHQoVZW5jcnlwdGlvbl9wdWJsaWNfa2V5GAMgASgMIhgKFkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QiQwoXQ3JlYXRlQ2hhbGxlbmdlUmVzcG9uc2USEQoJY2hhbGxlbmdlGAEgASgMEhUKDWV4cGlyZXNfYXRfbXMYAiABKAMiTwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIRCglzaWduYXR1cmUYAyABKAwiPAoUQXV0aGVudGljYXRlUmVzcG9uc2USDQoFdG9rZW4YASABKAkSFQoNZXhwaXJlc19hdF9tcxgCIAEoAyJFCgVJbnB1dBIRCgl0eXBlX25hbWUYASABKAkSDgoEanNvbhgCIAEoCUgAEhAKBmJpbmFyeRgDIAEoDEgAQgcKBXZhbHVlIqYCCg5FeGVjdXRlUmVxdWVzdBIOCgRuYW1lGAEgASgJSAASEwoJc3BlY19oYXNoGAIgASgJSAASFwoPc2NvcGVfc3BlY191dWlkGAMgASgJEhIKCnNjb3BlX3V1aWQYBCABKAkSDQoFc2NvcGUYBSABKAkSNgoGaW5wdXRzGAYgAygLMiYucDhlLmFwaS52MS5FeGVjdXRlUmVxdWVzdC5JbnB1dHNFbnRyeRItCgxwYXJ0aWNpcGFudHMYByADKAsyFy5wOGUuYXBpLnYxLlBhcnRpY2lwYW50GkAKC0lucHV0c0VudHJ5EgsKA2tleRgBIAEoCRIgCgV2YWx1ZRgCIAEoCzIRLnA4ZS5hcGkudjEuSW5wdXQ6AjgBQgoKCGNvbnRyYWN0ImcKC1BhcnRpY2lwYW50EgwKBHJvbGUYASABKAkSGgoSc2lnbmluZ19wdWJsaWNfa2V5GAIgASgMEh0KFWVuY3J5cHRpb25fcHVibGljX2tleRgDIAEoDBIPCgdhZGRyZXNzGAQgASgJIoIBCg9GdW5jdGlvbk91dGNvbWUSEAoIZnVuY3Rpb24YASABKAkSDgoGcmVzdWx0GAIgASgJEg4KBnJlYXNvbhgDIAEoCRITCgtvdXRwdXRfbmFtZRgEIAEoCRITCgtvdXRwdXRfaGFzaBgFIAEoCRITCgtvdXRwdXRfdHlwZRgGIAEoCSL9AQoPRXhlY3V0ZVJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRItCghvdXRjb21lcxgCIAMoCzIbLnA4ZS5hcGkudjEuRnVuY3Rpb25PdXRjb21lEhEKCWZ1ZWxfdXNlZBgDIAEoBBIWCg5leGVjdXRpb25fdXVpZBgEIAEoCRIUCgxjaGFpbl9zdGF0dXMYBSABKAkSDQoFc2NvcGUYBiABKAkSDwoHc2Vzc2lvbhgHIAEoCRIRCgl0eF9oYXNoZXMYCCADKAkSDQoFZXJyb3IYCSABKAkSDwoHbWlzc2luZxgKIAMoCRIXCg9lbnZlbG9wZV9zdGF0dXMYCyABKAkiIAoPR2V0U2NvcGVSZXF1ZXN0Eg0KBXNjb3BlGAEgASgJImYKBlJlY29yZBIMCgRuYW1lGAEgASgJEhEKCXR5cGVfbmFtZRgCIAEoCRIMCgRoYXNoGAMgASgJEg8KB3Nlc3Npb24YBCABKAkSDAoEanNvbhgFIAEoCRIOCgZiaW5hcnkYBiABKAwikAEKEEdldFNjb3BlUmVzcG9uc2USDQoFc2NvcGUYASABKAkSEgoKc2NvcGVfdXVpZBgCIAEoCRISCgpzY29wZV9zcGVjGAMgASgJEg4KBm93bmVycxgEIAMoCRIQCghzZXNzaW9ucxgFIAMoCRIjCgdyZWNvcmRzGAYgAygLMhIucDhlLmFwaS52MS5SZWNvcmQiNwoRR2V0SGlzdG9yeVJlcXVlc3QSDQoFc2NvcGUYASABKAkSEwoLcmVjb3JkX25hbWUYAiABKAkiggEKDVJlY29yZFZlcnNpb24SDAoEbmFtZRgBIAEoCRIPCgdzZXNzaW9uGAIgASgJEg4KBmhlaWdodBgDIAEoAxIPCgd0eF9oYXNoGAQgASgJEhAKCGZ1bmN0aW9uGAUgASgJEhEKCXR5cGVfbmFtZRgGIAEoCRIMCgRoYXNoGAcgASgJIkEKEkdldEhpc3RvcnlSZXNwb25zZRIrCgh2ZXJzaW9ucxgBIAMoCzIZLnA4ZS5hcGkudjEuUmVjb3JkVmVyc2lvbiIjChJWZXJpZnlTY29wZVJlcXVlc3QSDQoFc2NvcGUYASABKAkiXQoSUmVjb3JkVmVyaWZpY2F0aW9uEgwKBG5hbWUYASABKAkSDgoGc3RhdHVzGAIgASgJEhIKCmNoYWluX2hhc2gYAyABKAkSFQoNY29tcHV0ZWRfaGFzaBgEIAEoCSKHAQoTU2Vzc2lvblZlcmlmaWNhdGlvbhIPCgdzZXNzaW9uGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIOCgZzb3VyY2UYAyABKAkSDgoGcmVhc29uGAQgASgJEi8KB3JlY29yZHMYBSADKAsyHi5wOGUuYXBpLnYxLlJlY29yZFZlcmlmaWNhdGlvbiJpChNWZXJpZnlTY29wZVJlc3BvbnNlEg0KBXNjb3BlGAEgASgJEhAKCHZlcmlmaWVkGAIgASgIEjEKCHNlc3Npb25zGAMgAygLMh8ucDhlLmFwaS52MS5TZXNzaW9uVmVyaWZpY2F0aW9uIpEDCg1FbnZlbG9wZVN0YXRlEhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJEg0KBXNjb3BlGAIgASgJEhIKCnNjb3BlX3V1aWQYAyABKAkSDwoHc2Vzc2lvbhgEIAEoCRIUCgxzZXNzaW9uX3V1aWQYBSABKAkSDAoEc2lkZRgGIAEoCRIOCgZzdGF0dXMYByABKAkSEAoIY29udHJhY3QYCCABKAkSEgoKZXJyb3JfdHlwZRgJIAEoCRIVCg1lcnJvcl9tZXNzYWdlGAogASgJEjgKCHRpbWVzX21zGAsgAygLMiYucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlLlRpbWVzTXNFbnRyeRIRCgl0eF9oYXNoZXMYDCADKAkSFQoNZXhwaXJlc19hdF9tcxgNIAEoAxIWCg5pbnB1dF9lbnZlbG9wZRgOIAEoDBIXCg9yZXN1bHRfZW52ZWxvcGUYDyABKAwaLgoMVGltZXNNc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiQwoUTGlzdEVudmVsb3Blc1JlcXVlc3QSDgoGc3RhdHVzGAEgAygJEg0KBXNjb3BlGAIgASgJEgwKBHNpZGUYAyABKAkiRQoVTGlzdEVudmVsb3Blc1Jlc3BvbnNlEiwKCWVudmVsb3BlcxgBIAMoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZSIsChJHZXRFbnZlbG9wZVJlcXVlc3QSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkiQgoTR2V0RW52ZWxvcGVSZXNwb25zZRIrCghlbnZlbG9wZRgBIAEoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZSIwChZBcHByb3ZlRW52ZWxvcGVSZXF1ZXN0EhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJIkYKF0FwcHJvdmVFbnZlbG9wZVJlc3BvbnNlEisKCGVudmVsb3BlGAEgASgLMhkucDhlLmFwaS52MS5FbnZlbG9wZVN0YXRlIkAKFVJlamVjdEVudmVsb3BlUmVxdWVzdBIWCg5leGVjdXRpb25fdXVpZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIkUKFlJlamVjdEVudmVsb3BlUmVzcG9uc2USKwoIZW52ZWxvcGUYASABKAsyGS5wOGUuYXBpLnYxLkVudmVsb3BlU3RhdGUiQAoVQ2FuY2VsRW52ZWxvcGVSZXF1ZXN0EhYKDmV4ZWN1dGlvbl91dWlkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkiRQoWQ2FuY2VsRW52ZWxvcGVSZXNwb25zZRIrCghlbnZlbG9wZRgBIAEoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZSIvChVXYXRjaEVudmVsb3Blc1JlcXVlc3QSFgoOZXhlY3V0aW9uX3V1aWQYASABKAkiRQoWV2F0Y2hFbnZlbG9wZXNSZXNwb25zZRIrCghlbnZlbG9wZRgBIAEoCzIZLnA4ZS5hcGkudjEuRW52ZWxvcGVTdGF0ZTL7CAoLTm9kZVNlcnZpY2USQgoHR2V0SW5mbxIaLnA4ZS5hcGkudjEuR2V0SW5mb1JlcXVlc3QaGy5wOGUuYXBpLnYxLkdldEluZm9SZXNwb25zZRJaCg9DcmVhdGVDaGFsbGVuZ2USIi5wOGUuYXBpLnYxLkNyZWF0ZUNoYWxsZW5nZVJlcXVlc3QaIy5wOGUuYXBpLnYxLkNyZWF0ZUNoYWxsZW5nZVJlc3BvbnNlElEKDEF1dGhlbnRpY2F0ZRIfLnA4ZS5hcGkudjEuQXV0aGVudGljYXRlUmVxdWVzdBogLnA4ZS5hcGkudjEuQXV0aGVudGljYXRlUmVzcG9uc2USQgoHRXhlY3V0ZRIaLnA4ZS5hcGkudjEuRXhlY3V0ZVJlcXVlc3QaGy5wOGUuYXBpLnYxLkV4ZWN1dGVSZXNwb25zZRJFCghHZXRTY29wZRIbLnA4ZS5hcGkudjEuR2V0U2NvcGVSZXF1ZXN0GhwucDhlLmFwaS52MS5HZXRTY29wZVJlc3BvbnNlEksKCkdldEhpc3RvcnkSHS5wOGUuYXBpLnYxLkdldEhpc3RvcnlSZXF1ZXN0Gh4ucDhlLmFwaS52MS5HZXRIaXN0b3J5UmVzcG9uc2USTgoLVmVyaWZ5U2NvcGUSHi5wOGUuYXBpLnYxLlZlcmlmeVNjb3BlUmVxdWVzdBofLnA4ZS5hcGkudjEuVmVyaWZ5U2NvcGVSZXNwb25zZRJUCg1MaXN0RW52ZWxvcGVzEiAucDhlLmFwaS52MS5MaXN0RW52ZWxvcGVzUmVxdWVzdBohLnA4ZS5hcGkudjEuTGlzdEVudmVsb3Blc1Jlc3BvbnNlEk4KC0dldEVudmVsb3BlEh4ucDhlLmFwaS52MS5HZXRFbnZlbG9wZVJlcXVlc3QaHy5wOGUuYXBpLnYxLkdldEVudmVsb3BlUmVzcG9uc2USWgoPQXBwcm92ZUVudmVsb3BlEiIucDhlLmFwaS52MS5BcHByb3ZlRW52ZWxvcGVSZXF1ZXN0GiMucDhlLmFwaS52MS5BcHByb3ZlRW52ZWxvcGVSZXNwb25zZRJXCg5SZWplY3RFbnZlbG9wZRIhLnA4ZS5hcGkudjEuUmVqZWN0RW52ZWxvcGVSZXF1ZXN0GiIucDhlLmFwaS52MS5SZWplY3RFbnZlbG9wZVJlc3BvbnNlElcKDkNhbmNlbEVudmVsb3BlEiEucDhlLmFwaS52MS5DYW5jZWxFbnZlbG9wZVJlcXVlc3QaIi5wOGUuYXBpLnYxLkNhbmNlbEVudmVsb3BlUmVzcG9uc2USWQoOV2F0Y2hFbnZlbG9wZXMSIS5wOGUuYXBpLnYxLldhdGNoRW52ZWxvcGVzUmVxdWVzdBoiLnA4ZS5hcGkudjEuV2F0Y2hFbnZlbG9wZXNSZXNwb25zZTABEkIKB0FkZFBlZXISGi5wOGUuYXBpLnYxLkFkZFBlZXJSZXF1ZXN0GhsucDhlLmFwaS52MS5BZGRQZWVyUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * @generated from message p8e.api.v1.GetInfoRequest
@@ -179,6 +179,49 @@ export const PeerSchema: GenMessage<Peer> = /*@__PURE__*/
   messageDesc(file_p8e_api_v1_api, 3);
 
 /**
+ * @generated from message p8e.api.v1.AddPeerRequest
+ */
+export type AddPeerRequest = Message<"p8e.api.v1.AddPeerRequest"> & {
+  /**
+   * The peer's object store, http:// or https://.
+   *
+   * @generated from field: string eos_url = 1;
+   */
+  eosUrl: string;
+
+  /**
+   * How long to wait for the peer to be found before answering (0: 10 seconds; at most 60).
+   *
+   * @generated from field: int32 wait_ms = 2;
+   */
+  waitMs: number;
+};
+
+/**
+ * Describes the message p8e.api.v1.AddPeerRequest.
+ * Use `create(AddPeerRequestSchema)` to create a new message.
+ */
+export const AddPeerRequestSchema: GenMessage<AddPeerRequest> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 4);
+
+/**
+ * @generated from message p8e.api.v1.AddPeerResponse
+ */
+export type AddPeerResponse = Message<"p8e.api.v1.AddPeerResponse"> & {
+  /**
+   * @generated from field: p8e.api.v1.Peer peer = 1;
+   */
+  peer?: Peer | undefined;
+};
+
+/**
+ * Describes the message p8e.api.v1.AddPeerResponse.
+ * Use `create(AddPeerResponseSchema)` to create a new message.
+ */
+export const AddPeerResponseSchema: GenMessage<AddPeerResponse> = /*@__PURE__*/
+  messageDesc(file_p8e_api_v1_api, 5);
+
+/**
  * @generated from message p8e.api.v1.PeerParty
  */
 export type PeerParty = Message<"p8e.api.v1.PeerParty"> & {
@@ -207,7 +250,7 @@ export type PeerParty = Message<"p8e.api.v1.PeerParty"> & {
  * Use `create(PeerPartySchema)` to create a new message.
  */
 export const PeerPartySchema: GenMessage<PeerParty> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 4);
+  messageDesc(file_p8e_api_v1_api, 6);
 
 /**
  * @generated from message p8e.api.v1.CreateChallengeRequest
@@ -220,7 +263,7 @@ export type CreateChallengeRequest = Message<"p8e.api.v1.CreateChallengeRequest"
  * Use `create(CreateChallengeRequestSchema)` to create a new message.
  */
 export const CreateChallengeRequestSchema: GenMessage<CreateChallengeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 5);
+  messageDesc(file_p8e_api_v1_api, 7);
 
 /**
  * @generated from message p8e.api.v1.CreateChallengeResponse
@@ -244,7 +287,7 @@ export type CreateChallengeResponse = Message<"p8e.api.v1.CreateChallengeRespons
  * Use `create(CreateChallengeResponseSchema)` to create a new message.
  */
 export const CreateChallengeResponseSchema: GenMessage<CreateChallengeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 6);
+  messageDesc(file_p8e_api_v1_api, 8);
 
 /**
  * @generated from message p8e.api.v1.AuthenticateRequest
@@ -275,7 +318,7 @@ export type AuthenticateRequest = Message<"p8e.api.v1.AuthenticateRequest"> & {
  * Use `create(AuthenticateRequestSchema)` to create a new message.
  */
 export const AuthenticateRequestSchema: GenMessage<AuthenticateRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 7);
+  messageDesc(file_p8e_api_v1_api, 9);
 
 /**
  * @generated from message p8e.api.v1.AuthenticateResponse
@@ -299,7 +342,7 @@ export type AuthenticateResponse = Message<"p8e.api.v1.AuthenticateResponse"> & 
  * Use `create(AuthenticateResponseSchema)` to create a new message.
  */
 export const AuthenticateResponseSchema: GenMessage<AuthenticateResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 8);
+  messageDesc(file_p8e_api_v1_api, 10);
 
 /**
  * One proposed input: its protobuf message type and the message, as protobuf JSON or binary.
@@ -340,7 +383,7 @@ export type Input = Message<"p8e.api.v1.Input"> & {
  * Use `create(InputSchema)` to create a new message.
  */
 export const InputSchema: GenMessage<Input> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 9);
+  messageDesc(file_p8e_api_v1_api, 11);
 
 /**
  * @generated from message p8e.api.v1.ExecuteRequest
@@ -404,7 +447,7 @@ export type ExecuteRequest = Message<"p8e.api.v1.ExecuteRequest"> & {
  * Use `create(ExecuteRequestSchema)` to create a new message.
  */
 export const ExecuteRequestSchema: GenMessage<ExecuteRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 10);
+  messageDesc(file_p8e_api_v1_api, 12);
 
 /**
  * @generated from message p8e.api.v1.Participant
@@ -442,7 +485,7 @@ export type Participant = Message<"p8e.api.v1.Participant"> & {
  * Use `create(ParticipantSchema)` to create a new message.
  */
 export const ParticipantSchema: GenMessage<Participant> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 11);
+  messageDesc(file_p8e_api_v1_api, 13);
 
 /**
  * @generated from message p8e.api.v1.FunctionOutcome
@@ -486,7 +529,7 @@ export type FunctionOutcome = Message<"p8e.api.v1.FunctionOutcome"> & {
  * Use `create(FunctionOutcomeSchema)` to create a new message.
  */
 export const FunctionOutcomeSchema: GenMessage<FunctionOutcome> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 12);
+  messageDesc(file_p8e_api_v1_api, 14);
 
 /**
  * @generated from message p8e.api.v1.ExecuteResponse
@@ -563,7 +606,7 @@ export type ExecuteResponse = Message<"p8e.api.v1.ExecuteResponse"> & {
  * Use `create(ExecuteResponseSchema)` to create a new message.
  */
 export const ExecuteResponseSchema: GenMessage<ExecuteResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 13);
+  messageDesc(file_p8e_api_v1_api, 15);
 
 /**
  * @generated from message p8e.api.v1.GetScopeRequest
@@ -582,7 +625,7 @@ export type GetScopeRequest = Message<"p8e.api.v1.GetScopeRequest"> & {
  * Use `create(GetScopeRequestSchema)` to create a new message.
  */
 export const GetScopeRequestSchema: GenMessage<GetScopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 14);
+  messageDesc(file_p8e_api_v1_api, 16);
 
 /**
  * @generated from message p8e.api.v1.Record
@@ -628,7 +671,7 @@ export type Record = Message<"p8e.api.v1.Record"> & {
  * Use `create(RecordSchema)` to create a new message.
  */
 export const RecordSchema: GenMessage<Record> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 15);
+  messageDesc(file_p8e_api_v1_api, 17);
 
 /**
  * @generated from message p8e.api.v1.GetScopeResponse
@@ -670,7 +713,7 @@ export type GetScopeResponse = Message<"p8e.api.v1.GetScopeResponse"> & {
  * Use `create(GetScopeResponseSchema)` to create a new message.
  */
 export const GetScopeResponseSchema: GenMessage<GetScopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 16);
+  messageDesc(file_p8e_api_v1_api, 18);
 
 /**
  * @generated from message p8e.api.v1.GetHistoryRequest
@@ -694,7 +737,7 @@ export type GetHistoryRequest = Message<"p8e.api.v1.GetHistoryRequest"> & {
  * Use `create(GetHistoryRequestSchema)` to create a new message.
  */
 export const GetHistoryRequestSchema: GenMessage<GetHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 17);
+  messageDesc(file_p8e_api_v1_api, 19);
 
 /**
  * @generated from message p8e.api.v1.RecordVersion
@@ -741,7 +784,7 @@ export type RecordVersion = Message<"p8e.api.v1.RecordVersion"> & {
  * Use `create(RecordVersionSchema)` to create a new message.
  */
 export const RecordVersionSchema: GenMessage<RecordVersion> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 18);
+  messageDesc(file_p8e_api_v1_api, 20);
 
 /**
  * @generated from message p8e.api.v1.GetHistoryResponse
@@ -758,7 +801,7 @@ export type GetHistoryResponse = Message<"p8e.api.v1.GetHistoryResponse"> & {
  * Use `create(GetHistoryResponseSchema)` to create a new message.
  */
 export const GetHistoryResponseSchema: GenMessage<GetHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 19);
+  messageDesc(file_p8e_api_v1_api, 21);
 
 /**
  * @generated from message p8e.api.v1.VerifyScopeRequest
@@ -775,7 +818,7 @@ export type VerifyScopeRequest = Message<"p8e.api.v1.VerifyScopeRequest"> & {
  * Use `create(VerifyScopeRequestSchema)` to create a new message.
  */
 export const VerifyScopeRequestSchema: GenMessage<VerifyScopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 20);
+  messageDesc(file_p8e_api_v1_api, 22);
 
 /**
  * @generated from message p8e.api.v1.RecordVerification
@@ -807,7 +850,7 @@ export type RecordVerification = Message<"p8e.api.v1.RecordVerification"> & {
  * Use `create(RecordVerificationSchema)` to create a new message.
  */
 export const RecordVerificationSchema: GenMessage<RecordVerification> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 21);
+  messageDesc(file_p8e_api_v1_api, 23);
 
 /**
  * @generated from message p8e.api.v1.SessionVerification
@@ -848,7 +891,7 @@ export type SessionVerification = Message<"p8e.api.v1.SessionVerification"> & {
  * Use `create(SessionVerificationSchema)` to create a new message.
  */
 export const SessionVerificationSchema: GenMessage<SessionVerification> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 22);
+  messageDesc(file_p8e_api_v1_api, 24);
 
 /**
  * @generated from message p8e.api.v1.VerifyScopeResponse
@@ -875,7 +918,7 @@ export type VerifyScopeResponse = Message<"p8e.api.v1.VerifyScopeResponse"> & {
  * Use `create(VerifyScopeResponseSchema)` to create a new message.
  */
 export const VerifyScopeResponseSchema: GenMessage<VerifyScopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 23);
+  messageDesc(file_p8e_api_v1_api, 25);
 
 /**
  * Where one multi-party execution stands, on this party's side.
@@ -984,7 +1027,7 @@ export type EnvelopeState = Message<"p8e.api.v1.EnvelopeState"> & {
  * Use `create(EnvelopeStateSchema)` to create a new message.
  */
 export const EnvelopeStateSchema: GenMessage<EnvelopeState> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 24);
+  messageDesc(file_p8e_api_v1_api, 26);
 
 /**
  * @generated from message p8e.api.v1.ListEnvelopesRequest
@@ -1017,7 +1060,7 @@ export type ListEnvelopesRequest = Message<"p8e.api.v1.ListEnvelopesRequest"> & 
  * Use `create(ListEnvelopesRequestSchema)` to create a new message.
  */
 export const ListEnvelopesRequestSchema: GenMessage<ListEnvelopesRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 25);
+  messageDesc(file_p8e_api_v1_api, 27);
 
 /**
  * @generated from message p8e.api.v1.ListEnvelopesResponse
@@ -1034,7 +1077,7 @@ export type ListEnvelopesResponse = Message<"p8e.api.v1.ListEnvelopesResponse"> 
  * Use `create(ListEnvelopesResponseSchema)` to create a new message.
  */
 export const ListEnvelopesResponseSchema: GenMessage<ListEnvelopesResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 26);
+  messageDesc(file_p8e_api_v1_api, 28);
 
 /**
  * @generated from message p8e.api.v1.GetEnvelopeRequest
@@ -1051,7 +1094,7 @@ export type GetEnvelopeRequest = Message<"p8e.api.v1.GetEnvelopeRequest"> & {
  * Use `create(GetEnvelopeRequestSchema)` to create a new message.
  */
 export const GetEnvelopeRequestSchema: GenMessage<GetEnvelopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 27);
+  messageDesc(file_p8e_api_v1_api, 29);
 
 /**
  * @generated from message p8e.api.v1.GetEnvelopeResponse
@@ -1068,7 +1111,7 @@ export type GetEnvelopeResponse = Message<"p8e.api.v1.GetEnvelopeResponse"> & {
  * Use `create(GetEnvelopeResponseSchema)` to create a new message.
  */
 export const GetEnvelopeResponseSchema: GenMessage<GetEnvelopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 28);
+  messageDesc(file_p8e_api_v1_api, 30);
 
 /**
  * @generated from message p8e.api.v1.ApproveEnvelopeRequest
@@ -1085,7 +1128,7 @@ export type ApproveEnvelopeRequest = Message<"p8e.api.v1.ApproveEnvelopeRequest"
  * Use `create(ApproveEnvelopeRequestSchema)` to create a new message.
  */
 export const ApproveEnvelopeRequestSchema: GenMessage<ApproveEnvelopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 29);
+  messageDesc(file_p8e_api_v1_api, 31);
 
 /**
  * @generated from message p8e.api.v1.ApproveEnvelopeResponse
@@ -1102,7 +1145,7 @@ export type ApproveEnvelopeResponse = Message<"p8e.api.v1.ApproveEnvelopeRespons
  * Use `create(ApproveEnvelopeResponseSchema)` to create a new message.
  */
 export const ApproveEnvelopeResponseSchema: GenMessage<ApproveEnvelopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 30);
+  messageDesc(file_p8e_api_v1_api, 32);
 
 /**
  * @generated from message p8e.api.v1.RejectEnvelopeRequest
@@ -1126,7 +1169,7 @@ export type RejectEnvelopeRequest = Message<"p8e.api.v1.RejectEnvelopeRequest"> 
  * Use `create(RejectEnvelopeRequestSchema)` to create a new message.
  */
 export const RejectEnvelopeRequestSchema: GenMessage<RejectEnvelopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 31);
+  messageDesc(file_p8e_api_v1_api, 33);
 
 /**
  * @generated from message p8e.api.v1.RejectEnvelopeResponse
@@ -1143,7 +1186,7 @@ export type RejectEnvelopeResponse = Message<"p8e.api.v1.RejectEnvelopeResponse"
  * Use `create(RejectEnvelopeResponseSchema)` to create a new message.
  */
 export const RejectEnvelopeResponseSchema: GenMessage<RejectEnvelopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 32);
+  messageDesc(file_p8e_api_v1_api, 34);
 
 /**
  * @generated from message p8e.api.v1.CancelEnvelopeRequest
@@ -1167,7 +1210,7 @@ export type CancelEnvelopeRequest = Message<"p8e.api.v1.CancelEnvelopeRequest"> 
  * Use `create(CancelEnvelopeRequestSchema)` to create a new message.
  */
 export const CancelEnvelopeRequestSchema: GenMessage<CancelEnvelopeRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 33);
+  messageDesc(file_p8e_api_v1_api, 35);
 
 /**
  * @generated from message p8e.api.v1.CancelEnvelopeResponse
@@ -1184,7 +1227,7 @@ export type CancelEnvelopeResponse = Message<"p8e.api.v1.CancelEnvelopeResponse"
  * Use `create(CancelEnvelopeResponseSchema)` to create a new message.
  */
 export const CancelEnvelopeResponseSchema: GenMessage<CancelEnvelopeResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 34);
+  messageDesc(file_p8e_api_v1_api, 36);
 
 /**
  * @generated from message p8e.api.v1.WatchEnvelopesRequest
@@ -1203,7 +1246,7 @@ export type WatchEnvelopesRequest = Message<"p8e.api.v1.WatchEnvelopesRequest"> 
  * Use `create(WatchEnvelopesRequestSchema)` to create a new message.
  */
 export const WatchEnvelopesRequestSchema: GenMessage<WatchEnvelopesRequest> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 35);
+  messageDesc(file_p8e_api_v1_api, 37);
 
 /**
  * @generated from message p8e.api.v1.WatchEnvelopesResponse
@@ -1220,7 +1263,7 @@ export type WatchEnvelopesResponse = Message<"p8e.api.v1.WatchEnvelopesResponse"
  * Use `create(WatchEnvelopesResponseSchema)` to create a new message.
  */
 export const WatchEnvelopesResponseSchema: GenMessage<WatchEnvelopesResponse> = /*@__PURE__*/
-  messageDesc(file_p8e_api_v1_api, 36);
+  messageDesc(file_p8e_api_v1_api, 38);
 
 /**
  * @generated from service p8e.api.v1.NodeService
@@ -1355,6 +1398,17 @@ export const NodeService: GenService<{
     methodKind: "server_streaming";
     input: typeof WatchEnvelopesRequestSchema;
     output: typeof WatchEnvelopesResponseSchema;
+  },
+  /**
+   * Looks up another party's environment by its object store's URL, as P8E_PEERS does, and keeps it
+   * for later starts; answers once the peer is found or after wait_ms.
+   *
+   * @generated from rpc p8e.api.v1.NodeService.AddPeer
+   */
+  addPeer: {
+    methodKind: "unary";
+    input: typeof AddPeerRequestSchema;
+    output: typeof AddPeerResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_p8e_api_v1_api, 0);

@@ -150,8 +150,8 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
     await servicer.flow.approve(state.executionUuid);
     await until("originator", state.executionUuid, ["COMPLETE"]);
     await watching;
-    // The merge is written first (still FRAGMENT), then each later status.
-    expect(watched).toEqual(["FRAGMENT", "SIGNED", "CHAINCODE", "COMPLETE"]);
+    // The last signature's merge is the SIGNED write itself, then each later status.
+    expect(watched).toEqual(["SIGNED", "CHAINCODE", "COMPLETE"]);
   });
 });
 

@@ -7,7 +7,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ReceivedMail } from "@p8e/eos-client";
-import { authzGrantMsgs, authzMsgTypeUrls } from "@p8e/memorializer";
+import { type AuthzGrantView, authzGrantMsgs, authzMsgTypeUrls } from "@p8e/memorializer";
 import {
   type Envelope,
   EnvelopeError_Type,
@@ -217,8 +217,12 @@ export function createParty(options: PartyOptions): Party {
             accepted: true,
             reason: "merged",
           });
-          const merged = await save(record, { result: encode(verdict.merged) });
-          if (verdict.missing.length === 0) await memorialize(await save(merged, { status: "SIGNED" }));
+          // The last signature makes it SIGNED in the same write.
+          const merged = await save(record, {
+            result: encode(verdict.merged),
+            ...(verdict.missing.length === 0 ? { status: "SIGNED" as const } : {}),
+          });
+          if (merged.status === "SIGNED") await memorialize(merged);
         }
       }
       await mail.ack();
@@ -288,8 +292,11 @@ export function createParty(options: PartyOptions): Party {
         txHashes: [],
       };
       record = await save(record, { status: "INBOX" });
-      await mail.ack();
+      // The request is kept: it is acknowledged while it is decided.
+      const acked = mail.ack();
+      acked.catch(() => undefined);
       await decide(record);
+      await acked;
     });
   }
 
@@ -323,6 +330,9 @@ export function createParty(options: PartyOptions): Party {
 
   async function runApproval(record: EnvelopeRecord): Promise<EnvelopeRecord> {
     let current = record;
+    // The grants on chain are asked for while the request executes; the question needs only the invoker.
+    const onChain = current.txHashes.length === 0 ? grantsTo(decode(current.input)) : undefined;
+    onChain?.catch(() => undefined);
     if (current.status === "INBOX") {
       let result: ExecutionResult;
       try {
@@ -341,7 +351,7 @@ export function createParty(options: PartyOptions): Party {
     }
     if (current.status === "EXECUTED") {
       const envelope = decode(current.result!);
-      if (current.txHashes.length === 0 && !(await grantsInPlace(envelope))) {
+      if (current.txHashes.length === 0 && !grantsCover(envelope, await (onChain ?? grantsTo(envelope)))) {
         const grants = authzGrantMsgs(envelope, {
           granter: memorializer.address,
           expiration: new Date(now().getTime() + grantLifetimeMs),
@@ -356,18 +366,22 @@ export function createParty(options: PartyOptions): Party {
   }
 
   /**
-   * Whether this party's grants to the invoker for every Msg the envelope needs are on chain with
-   * at least a quarter of their lifetime left. A GenericAuthorization is per Msg type, not per
-   * envelope, so one broadcast serves the executions that follow it.
+   * Whether this party's grants to the invoker (`grants`, read from the chain) cover every Msg the
+   * envelope needs with at least a quarter of their lifetime left. A GenericAuthorization is per
+   * Msg type, not per envelope, so one broadcast serves the executions that follow it.
    */
-  async function grantsInPlace(envelope: Envelope): Promise<boolean> {
-    const invoker = envelope.contract?.invoker?.signingPublicKey?.publicKeyBytes;
-    if (invoker === undefined) return false;
-    const grants = await memorializer.query.authzGrants(memorializer.address, engine.addressOf(invoker));
+  function grantsCover(envelope: Envelope, grants: readonly AuthzGrantView[]): boolean {
     const until = now().getTime() + grantLifetimeMs / 4;
     return authzMsgTypeUrls(envelope).every((msg) =>
       grants.some((g) => g.msg === msg && (g.expiration === undefined || g.expiration.getTime() > until)),
     );
+  }
+
+  /** This party's grants on chain to the envelope's invoker; none when it names no invoker. */
+  async function grantsTo(envelope: Envelope): Promise<readonly AuthzGrantView[]> {
+    const invoker = envelope.contract?.invoker?.signingPublicKey?.publicKeyBytes;
+    if (invoker === undefined) return [];
+    return memorializer.query.authzGrants(memorializer.address, engine.addressOf(invoker));
   }
 
   async function onError(mail: ReceivedMail): Promise<void> {

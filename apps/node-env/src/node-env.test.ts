@@ -8,7 +8,7 @@ import { isNodeEnvError } from "./errors.js";
 import { runHelloWorld } from "./hello-world.js";
 import { createLogger } from "./logger.js";
 import { type NodeEnv, startNodeEnv } from "./node-env.js";
-import { tempDir, testEnvVariables } from "./testdata/temp-dir.js";
+import { freePort, tempDir, testEnvVariables } from "./testdata/temp-dir.js";
 
 const dir = tempDir();
 const logger = createLogger("silent");
@@ -22,14 +22,6 @@ afterAll(async () => {
   await env?.close();
   dir.remove();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("startNodeEnv()", () => {
   it("publishes the examples and is ready", async () => {

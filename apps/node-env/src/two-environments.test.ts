@@ -4,7 +4,6 @@
 // onboarding example runs across them through the API: the originator applies, the servicer accepts
 // servicing, the originator boards, each step approved by the other, and both verify the scope.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@connectrpc/connect";
@@ -13,19 +12,11 @@ import type { NodeService } from "@p8e/spec-model/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeClient } from "./api/client.js";
 import { type PartyKeyPairs, partyKeysFromMnemonic } from "./keystore.js";
-import { tempDir } from "./testdata/temp-dir.js";
+import { freePort, tempDir } from "./testdata/temp-dir.js";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = tempDir();
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One party: a p8e-node-env process, its API and its keys. */
 interface PartyProcess {

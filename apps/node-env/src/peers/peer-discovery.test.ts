@@ -1,5 +1,4 @@
 import { createServer as createHttp2Server } from "node:http2";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -11,20 +10,12 @@ import { EosService, type SignedPartyCard, SignedPartyCardSchema } from "@p8e/sp
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PartyKeyPairs, partyKeysFromMnemonic } from "../keystore.js";
-import { tempDir } from "../testdata/temp-dir.js";
+import { freePort, tempDir } from "../testdata/temp-dir.js";
 import { publishPartyCard, startPeerDiscovery } from "./peer-discovery.js";
 
 const dir = tempDir();
 const closers: (() => unknown)[] = [];
 const logger = pino({ level: "silent" });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A party with its own store, its card published there. */
 async function partyWithStore(

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,4 +18,13 @@ export function testEnvVariables(dataDir: string): Record<string, string> {
     P8E_DEVNET_PORT: "0",
     P8E_LOG_LEVEL: "silent",
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a child process or a server started later). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

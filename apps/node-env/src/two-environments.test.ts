@@ -156,7 +156,9 @@ describe("two environments", { timeout: 180_000 }, () => {
       participants: [{ role: "SERVICER", address: servicer.keys.address }],
     });
     expect(applied).toMatchObject({ status: "needs-signatures", envelopeStatus: "FRAGMENT" });
+    expect(applied.scope).toMatch(/^scope1/);
     const scope = await approveAndComplete(atOriginator, atServicer, applied.executionUuid);
+    expect(scope).toBe(applied.scope);
 
     const serviced = await atServicer.execute({
       contract: { case: "name", value: "onboarding" },

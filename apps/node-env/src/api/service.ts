@@ -188,7 +188,7 @@ export function createApiRoutes(env: NodeEnv): RouteRegistrar {
             outputType: o.output?.typeName ?? "",
           })),
           chainStatus: outcome?.status ?? "",
-          scope: outcome?.scope ?? "",
+          scope: outcome?.scope ?? state.scope,
           session: outcome?.session ?? "",
           txHashes: [...(outcome?.txHashes ?? [])],
           error:

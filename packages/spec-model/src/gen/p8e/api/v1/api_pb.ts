@@ -565,6 +565,8 @@ export type ExecuteResponse = Message<"p8e.api.v1.ExecuteResponse"> & {
   chainStatus: string;
 
   /**
+   * The scope (scope1…), also while the others' signatures are awaited; the session once on chain.
+   *
    * @generated from field: string scope = 6;
    */
   scope: string;

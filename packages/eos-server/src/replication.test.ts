@@ -1,7 +1,17 @@
 import { generateKeyPair } from "@p8e/hashing-crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { backoffDelay } from "./replicator.js";
-import { newParty, type Party, pseudoRandomBytes, startTestServer, type TestServer } from "./testdata/harness.js";
+import type { ObjectStorage } from "./storage/object-storage.js";
+import { createSqliteStorage } from "./storage/sqlite-storage.js";
+import {
+  captureLogger,
+  newParty,
+  type Party,
+  pseudoRandomBytes,
+  startTestServer,
+  type TestServer,
+  tempDir,
+} from "./testdata/harness.js";
 
 const parties: Party[] = [];
 const servers: TestServer[] = [];
@@ -96,6 +106,64 @@ describe("replication", () => {
     expect(forCarol?.uuid).toBe(forBob?.uuid);
     // A replica is never replicated onwards from B.
     expect((await bob.client.replicationStatus()).unrouted).toBe(0);
+  });
+
+  it("pushes the next object while the previous push is still being recorded", async () => {
+    const aNode = generateKeyPair();
+    const b = await startTestServer({ trustedPeers: [aNode.publicKey] });
+    servers.push(b);
+    const bob = newParty(b.server.url);
+    parties.push(bob);
+    await bob.client.registerKey(bob.keys.publicKey);
+
+    // A's storage holds back the record of its first push until released.
+    const dir = tempDir();
+    const storage = createSqliteStorage({ dataDir: dir.path, logger: captureLogger() });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const gated: ObjectStorage = {
+      ...storage,
+      async replicationSucceeded(objectUuid, publicKey) {
+        if (!held) {
+          held = true;
+          await released;
+        }
+        return storage.replicationSucceeded(objectUuid, publicKey);
+      },
+    };
+    const a = await startTestServer({
+      dataDir: dir.path,
+      storage: gated,
+      nodePrivateKey: aNode.privateKey,
+      replication: { minBackoffMs: 50 },
+    });
+    try {
+      const alice = newParty(a.server.url);
+      parties.push(alice);
+      await alice.client.registerKey(alice.keys.publicKey);
+      // Both objects are queued before Bob's store is known, so that one round pushes them in order.
+      const first = await alice.client.put(new TextEncoder().encode("first"), { audience: [bob.keys.publicKey] });
+      const second = await alice.client.put(new TextEncoder().encode("second"), { audience: [bob.keys.publicKey] });
+      await alice.client.registerKey(bob.keys.publicKey, { url: b.server.url });
+
+      const read = (hash: Uint8Array) =>
+        bob.client.get(hash).then(
+          (bytes) => new TextDecoder().decode(bytes),
+          () => undefined,
+        );
+      await expect.poll(() => read(second.hash), { timeout: 5000 }).toBe("second");
+      expect(held).toBe(true);
+      expect(await read(first.hash)).toBe("first");
+      release();
+      await expect
+        .poll(async () => (await alice.client.replicationStatus()).remotes[0]?.replicated, { timeout: 5000 })
+        .toBe(2);
+    } finally {
+      release();
+      await a.server.close();
+      dir.remove();
+    }
   });
 
   it("refuses replicas addressed to nobody local on the receiving store", async () => {

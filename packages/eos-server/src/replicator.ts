@@ -145,40 +145,63 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     for (const job of jobs) byUrl.set(job.url, [...(byUrl.get(job.url) ?? []), job]);
     await Promise.all(
       [...byUrl.values()].map(async (queue) => {
-        for (const [i, job] of queue.entries()) {
-          if (stopped) return;
-          try {
-            await push(job);
-            markUp(job.url);
-            await storage.replicationSucceeded(job.objectUuid, job.publicKey);
-            logger.info("replication.pushed", { object: job.objectUuid, key: shortKey(job.publicKey), url: job.url });
-          } catch (reason) {
-            const error = EosError.from(reason);
-            const message = `${error.code}: ${error.message}`;
-            const remoteDown = error.grpcCode === Code.Unavailable || error.grpcCode === Code.DeadlineExceeded;
-            // A remote that is down takes all of its due pushes with it; other failures are per object.
-            const failed = remoteDown ? queue.slice(i) : [job];
-            for (const item of failed) {
-              const next = Date.now() + backoffDelay(item.attempts, minBackoff, maxBackoff);
-              await storage.replicationFailed(item.objectUuid, item.publicKey, message, next);
-            }
-            logger.warn("replication.failed", {
-              object: job.objectUuid,
-              key: shortKey(job.publicKey),
-              url: job.url,
-              attempts: job.attempts + 1,
-              deferred: failed.length,
-              error: message,
-            });
-            if (remoteDown) {
-              markDown(job.url);
-              return;
-            }
-          }
+        // A push is recorded while the next one goes out, so that the objects queued behind it (a
+        // mail item behind the record it names) do not also wait for this store's commit. Every
+        // record is in before the round ends; one that fails leaves the push due again, and the
+        // remote keeps one copy.
+        const recorded: Promise<void>[] = [];
+        try {
+          await pushInOrder(queue, recorded);
+        } finally {
+          await Promise.all(recorded);
         }
       }),
     );
     if (jobs.length === batch) again = true;
+  }
+
+  async function pushInOrder(queue: readonly ReplicationJob[], recorded: Promise<void>[]): Promise<void> {
+    for (const [i, job] of queue.entries()) {
+      if (stopped) return;
+      try {
+        await push(job);
+        markUp(job.url);
+        recorded.push(
+          storage.replicationSucceeded(job.objectUuid, job.publicKey).then(
+            () =>
+              logger.info("replication.pushed", {
+                object: job.objectUuid,
+                key: shortKey(job.publicKey),
+                url: job.url,
+              }),
+            (error: unknown) =>
+              logger.error("replication.record_failed", { object: job.objectUuid, url: job.url, error }),
+          ),
+        );
+      } catch (reason) {
+        const error = EosError.from(reason);
+        const message = `${error.code}: ${error.message}`;
+        const remoteDown = error.grpcCode === Code.Unavailable || error.grpcCode === Code.DeadlineExceeded;
+        // A remote that is down takes all of its due pushes with it; other failures are per object.
+        const failed = remoteDown ? queue.slice(i) : [job];
+        for (const item of failed) {
+          const next = Date.now() + backoffDelay(item.attempts, minBackoff, maxBackoff);
+          await storage.replicationFailed(item.objectUuid, item.publicKey, message, next);
+        }
+        logger.warn("replication.failed", {
+          object: job.objectUuid,
+          key: shortKey(job.publicKey),
+          url: job.url,
+          attempts: job.attempts + 1,
+          deferred: failed.length,
+          error: message,
+        });
+        if (remoteDown) {
+          markDown(job.url);
+          return;
+        }
+      }
+    }
   }
 
   async function loop(): Promise<void> {

@@ -29,7 +29,14 @@ export async function loadMail(context: HandlerContext, items: readonly MailReco
       await context.storage.deadMail(mail.uuid, reason);
     }
   }
-  if (out.length > 0) await context.storage.markDelivered(out.map((d) => d.mail.uuid));
+  if (out.length > 0) {
+    // The delivery count is bookkeeping (it is shown with the item, and nothing depends on it): the
+    // items go out while it is written, not after its commit.
+    const uuids = out.map((d) => d.mail.uuid);
+    context.storage
+      .markDelivered(uuids)
+      .catch((error: unknown) => context.logger.error("mail.count_failed", { uuids, error }));
+  }
   return out;
 }
 

@@ -5,13 +5,17 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { ReceivedMail } from "@p8e/eos-client";
 import { MailboxService } from "@p8e/spec-model/objectstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ObjectStorage } from "./storage/object-storage.js";
+import { createSqliteStorage } from "./storage/sqlite-storage.js";
 import {
   buildPut,
+  captureLogger,
   newParty,
   type Party,
   pseudoRandomBytes,
   startTestServer,
   type TestServer,
+  tempDir,
 } from "./testdata/harness.js";
 
 let store: TestServer;
@@ -194,6 +198,39 @@ describe("mailbox", () => {
       expect(seen).toEqual(["before", "before", "after"]);
     } finally {
       await own.stop();
+    }
+  });
+
+  it("hands mail out without waiting for its delivery count to be written", async () => {
+    const dir = tempDir();
+    const storage = createSqliteStorage({ dataDir: dir.path, logger: captureLogger() });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let counting = 0;
+    const held: ObjectStorage = {
+      ...storage,
+      async markDelivered(uuids) {
+        counting++;
+        await released;
+        return storage.markDelivered(uuids);
+      },
+    };
+    const own = await startTestServer({ dataDir: dir.path, storage: held });
+    try {
+      const alice = newParty(own.server.url);
+      const bob = newParty(own.server.url);
+      parties.push(alice, bob);
+      await alice.client.sendMail(text("counted later"), { type: "FRAGMENT_REQUEST", to: [bob.keys.publicKey] });
+      const [mail] = await collect(bob, 1);
+      expect(new TextDecoder().decode(mail!.plaintext)).toBe("counted later");
+      expect(mail!.deliveries).toBe(1);
+      expect(counting).toBe(1);
+      release();
+      await mail!.ack();
+    } finally {
+      release();
+      await own.server.close();
+      dir.remove();
     }
   });
 

@@ -102,6 +102,12 @@ describe("loadNodeEnvConfig()", () => {
     expect(() => loadNodeEnvConfig({ P8E_PEERS: "ftp://127.0.0.1:7081" })).toThrow(/P8E_PEERS/);
   });
 
+  it("asks the node for fees by simulation unless told calculate-tx-fees, and refuses anything else", () => {
+    expect(loadNodeEnvConfig({}).chainFee).toBe("simulate");
+    expect(loadNodeEnvConfig({ P8E_CHAIN_FEE: "calculate-tx-fees" }).chainFee).toBe("calculate-tx-fees");
+    expect(() => loadNodeEnvConfig({ P8E_CHAIN_FEE: "1905nhash" })).toThrow(/chainFee \(P8E_CHAIN_FEE\)/);
+  });
+
   it("requires a passphrase of one's own with a real chain", () => {
     expect(() => loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657" })).toThrow(/P8E_PASSPHRASE/);
     const config = loadNodeEnvConfig({ P8E_CHAIN_RPC_URL: "http://node:26657", P8E_PASSPHRASE: "a long secret" });

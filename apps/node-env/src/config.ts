@@ -64,6 +64,7 @@ export const nodeEnvConfigSchema = z
     devnetBlockIntervalMs: z.coerce.number().int().min(0).default(0),
     chainRpcUrl: url.optional(),
     chainId: z.string().min(1).optional(),
+    chainFee: z.enum(["simulate", "calculate-tx-fees"]).default("simulate"),
     network: z.enum(["testnet", "mainnet"]).default("testnet"),
     mnemonic: z
       .string()
@@ -128,6 +129,10 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   },
   chainRpcUrl: { env: "P8E_CHAIN_RPC_URL", help: "CometBFT RPC of a real Provenance node; no devnet is started" },
   chainId: { env: "P8E_CHAIN_ID", help: "chain id to sign for (default: what the node reports)" },
+  chainFee: {
+    env: "P8E_CHAIN_FEE",
+    help: "how each transaction's fee is asked of the node: simulate, or calculate-tx-fees (flatfees); there is no gas price to set, Provenance takes 1nhash since v1.26 (default simulate)",
+  },
   network: { env: "P8E_NETWORK", help: "testnet (tp, coin type 1) or mainnet (pb, 505) (default testnet)" },
   mnemonic: {
     env: "P8E_MNEMONIC",

@@ -161,6 +161,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       rpcUrl,
       mnemonic: keys.mnemonic,
       network: config.network,
+      fee: config.chainFee,
       ...(config.chainId === undefined ? {} : { chainId: config.chainId }),
     }).catch((cause: unknown) => {
       throw new NodeEnvError(

@@ -58,6 +58,18 @@ export const nodeEnvConfigSchema = z
     dataDir: z.string().min(1).default(".p8e"),
     host: z.string().min(1).default("127.0.0.1"),
     apiPort: port.default(7070),
+    apiCorsOrigins: z
+      .preprocess(
+        (value) =>
+          typeof value === "string"
+            ? value
+                .split(",")
+                .map((origin) => origin.trim())
+                .filter((origin) => origin !== "")
+            : value,
+        z.array(z.string().regex(/^(?:\*|https?:\/\/[^/\s]+)$/, "must be origins like http://localhost:3000, or *")),
+      )
+      .default([]),
     eosPort: port.default(7071),
     eosUrl: url.optional(),
     devnetPort: port.default(26657),
@@ -120,6 +132,10 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   dataDir: { env: "P8E_DATA_DIR", help: "folder for keys, the object store and the devnet ledger (default .p8e)" },
   host: { env: "P8E_HOST", help: "interface every server listens on (default 127.0.0.1)" },
   apiPort: { env: "P8E_API_PORT", help: "application API, health and metrics: HTTP/1.1 and h2c (default 7070)" },
+  apiCorsOrigins: {
+    env: "P8E_API_CORS_ORIGINS",
+    help: "web origins whose pages may call the API from a browser, comma-separated, or * (default none)",
+  },
   eosPort: { env: "P8E_EOS_PORT", help: "the embedded object store's port (default 7071; 0 picks one)" },
   eosUrl: { env: "P8E_EOS_URL", help: "a remote object store to use instead of the embedded one" },
   devnetPort: { env: "P8E_DEVNET_PORT", help: "the embedded devnet's CometBFT RPC port (default 26657)" },

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiRoutes } from "./api/service.js";
 import { loadNodeEnvConfig } from "./config.js";
 import { isNodeEnvError } from "./errors.js";
 import { runHelloWorld } from "./hello-world.js";
@@ -15,7 +16,10 @@ const logger = createLogger("silent");
 let env: NodeEnv;
 
 beforeAll(async () => {
-  env = await startNodeEnv(loadNodeEnvConfig(testEnvVariables(dir.path)), { logger });
+  env = await startNodeEnv(
+    loadNodeEnvConfig({ ...testEnvVariables(dir.path), P8E_API_CORS_ORIGINS: "http://localhost:3000" }),
+    { logger, routes: createApiRoutes },
+  );
 });
 
 afterAll(async () => {
@@ -43,6 +47,31 @@ describe("startNodeEnv()", () => {
     expect(metrics).toContain('p8e_chain_broadcasts_total{result="memorialized"} 1');
     expect(metrics).toMatch(/p8e_sandbox_fuel_ticks_count 1/);
     expect(metrics).toMatch(/p8e_eos_put_objects_total [1-9]/);
+  });
+
+  it("lets pages from the configured origins call the API, and no others", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${env.apiUrl}/p8e.api.v1.NodeService/GetInfo`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type, authorization",
+        },
+      });
+    const allowed = await preflight("http://localhost:3000");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+    expect((await preflight("http://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+
+    const call = await fetch(`${env.apiUrl}/p8e.api.v1.NodeService/GetInfo`, {
+      method: "POST",
+      headers: { origin: "http://localhost:3000", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(call.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(await call.json()).toMatchObject({ address: env.address });
   });
 
   it("answers 404 with a hint for unknown paths", async () => {

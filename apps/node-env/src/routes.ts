@@ -1,7 +1,7 @@
 // What the environment's port serves: GET /healthz (alive), GET /readyz (every part up and the
 // examples published), GET /metrics (Prometheus), and everything else as Connect/gRPC services.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ConnectRouter } from "@connectrpc/connect";
+import { type ConnectRouter, cors } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { RequestHandler } from "./http-server.js";
 import type { Logger } from "./logger.js";
@@ -17,12 +17,29 @@ export function createRequestHandler(options: {
   readonly services?: RouteRegistrar | undefined;
 }): RequestHandler {
   const { env, logger, services } = options;
+  const origins = new Set(env.config.apiCorsOrigins);
   const connect = connectNodeAdapter({
     routes: services ?? (() => {}),
     fallback: (_req, res) => send(res, 404, "text/plain", "not found: try /healthz, /readyz, /metrics or the API\n"),
   });
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    const origin = req.headers.origin;
+    // Browsers on the origins configured may call the API; its bearer token, not a cookie, is what
+    // authorizes a call, so a page can only act with a key it holds.
+    if (typeof origin === "string" && (origins.has(origin) || origins.has("*"))) {
+      res.setHeader("access-control-allow-origin", origin);
+      res.setHeader("vary", "origin");
+      res.setHeader("access-control-expose-headers", cors.exposedHeaders.join(", "));
+      if (req.method === "OPTIONS") {
+        res.setHeader("access-control-allow-methods", cors.allowedMethods.join(", "));
+        res.setHeader("access-control-allow-headers", [...cors.allowedHeaders, "authorization"].join(", "));
+        res.setHeader("access-control-max-age", "7200");
+        (res as ServerResponse).writeHead(204);
+        (res as ServerResponse).end();
+        return;
+      }
+    }
     if (req.method === "GET" && path === "/healthz") return send(res, 200, "application/json", '{"status":"ok"}\n');
     if (req.method === "GET" && path === "/readyz") {
       const body = JSON.stringify({ ready: env.ready, address: env.address, chainId: env.chainId });

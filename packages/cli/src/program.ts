@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { ADDRESS_KINDS, addressInfo } from "./address.js";
 import { apiClient, type GlobalOptions, keystoreDir, passphrase } from "./connect.js";
 import { registerContractCommands } from "./contract-commands.js";
+import { registerEnvCommands } from "./env-commands.js";
 import { registerEnvelopeCommands } from "./envelope-commands.js";
 import { registerEosCommands } from "./eos-commands.js";
 import { CliError } from "./errors.js";
@@ -109,23 +110,7 @@ export function createProgram(): Command {
       );
     });
 
-  const env = program.command("env").description("the running environment");
-  env
-    .command("status")
-    .description("whether the environment is up and ready, and what it publishes")
-    .addHelpText("after", "\nExample:\n  p8e env status --api http://127.0.0.1:7070")
-    .action(async (_options: unknown, command: Command) => {
-      const info = await apiClient(globals(command), false).getInfo({});
-      print(globals(command), info, () =>
-        [
-          `ready      ${info.ready}`,
-          `party      ${info.address}`,
-          `chain      ${info.chainId} at ${info.rpcUrl}`,
-          `eos        ${info.eosUrl}`,
-          ...info.contracts.map((c) => `contract   ${c.name} (${c.className}) spec ${c.specHash}`),
-        ].join("\n"),
-      );
-    });
+  registerEnvCommands(program);
 
   const contract = program.command("contract").description("contracts");
   contract

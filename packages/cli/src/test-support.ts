@@ -1,6 +1,7 @@
 // Test helpers: p8e spawned as a user runs it, and a contract package linked to the workspace's packages.
 import { spawn } from "node:child_process";
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createApiRoutes, createLogger, loadNodeEnvConfig, type NodeEnv, startNodeEnv } from "@p8e/node-env";
@@ -63,6 +64,15 @@ export function linkWorkspacePackages(dir: string): void {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link, "dir");
   }
+}
+
+/** A port free on 127.0.0.1 right now (for a process that starts listening on it soon). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Starts `npm start`'s environment in this process, on free ports, with its data in `dataDir`. */

@@ -72,6 +72,7 @@ export const nodeEnvConfigSchema = z
       .default([]),
     eosPort: port.default(7071),
     eosUrl: url.optional(),
+    eosPublicUrl: url.optional(),
     devnetPort: port.default(26657),
     devnetBlockIntervalMs: z.coerce.number().int().min(0).default(0),
     chainRpcUrl: url.optional(),
@@ -138,6 +139,10 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof NodeEnvConfig, { env: strin
   },
   eosPort: { env: "P8E_EOS_PORT", help: "the embedded object store's port (default 7071; 0 picks one)" },
   eosUrl: { env: "P8E_EOS_URL", help: "a remote object store to use instead of the embedded one" },
+  eosPublicUrl: {
+    env: "P8E_EOS_PUBLIC_URL",
+    help: "the URL other parties' stores reach this party's store at, named in its party card (default: the store's URL)",
+  },
   devnetPort: { env: "P8E_DEVNET_PORT", help: "the embedded devnet's CometBFT RPC port (default 26657)" },
   devnetBlockIntervalMs: {
     env: "P8E_DEVNET_BLOCK_INTERVAL_MS",

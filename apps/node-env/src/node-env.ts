@@ -155,7 +155,7 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
     // the store's replication status), and lists the party's card, by which other environments that
     // know only this store's URL find the party's keys.
     const storeNodeKey = embeddedStore?.nodePublicKey ?? (await eos.serverInfo()).nodePublicKey;
-    await publishPartyCard(eos, keys, { url: eosUrl, nodePublicKey: storeNodeKey });
+    await publishPartyCard(eos, keys, { url: config.eosPublicUrl ?? eosUrl, nodePublicKey: storeNodeKey });
 
     const memorializer = await createMemorializer({
       rpcUrl,

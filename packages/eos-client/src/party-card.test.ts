@@ -19,7 +19,7 @@ describe("signPartyCard / openPartyCard", () => {
     const issuedAt = new Date("2026-12-06T00:00:00Z");
     const signed = signPartyCard(
       { ...fields, encryptionPublicKey: compressPublicKey(encryption.publicKey) },
-      signing,
+      { signing, encryption },
       issuedAt,
     );
     const opened = openPartyCard(partyCardFromMetadata(partyCardMetadata(signed))!);
@@ -29,17 +29,29 @@ describe("signPartyCard / openPartyCard", () => {
   });
 
   it("refuses a card altered after signing", () => {
-    const signed = signPartyCard(fields, signing);
+    const signed = signPartyCard(fields, { signing, encryption });
     const card = new Uint8Array(signed.card);
-    card[card.length - 1] ^= 1;
-    expect(() => openPartyCard(create(SignedPartyCardSchema, { card, signature: signed.signature }))).toThrow(
+    card[card.length - 1] = (card[card.length - 1] ?? 0) ^ 1;
+    expect(() => openPartyCard(create(SignedPartyCardSchema, { ...signed, card }))).toThrow(
       /does not verify|does not decode/,
     );
   });
 
-  it("refuses to sign a card naming another signing key, or a store URL that is not http(s)", () => {
-    expect(() => signPartyCard(fields, generateKeyPair())).toThrow(/signed by the key it names/);
-    expect(() => signPartyCard({ ...fields, storeUrl: "file:///etc/passwd" }, signing)).toThrow(/not an http\(s\) URL/);
+  it("refuses a card pairing another party's encryption key, signed by the signing key alone", () => {
+    const mallory = generateKeyPair();
+    // The card Mallory wants: her signing key beside the victim's encryption key (the victim's key
+    // pair only makes the bytes here); she can sign it with her key alone.
+    const wanted = signPartyCard({ ...fields, signingPublicKey: mallory.publicKey }, { signing: mallory, encryption });
+    const forged = create(SignedPartyCardSchema, { ...wanted, encryptionSignature: wanted.signature });
+    expect(() => openPartyCard(forged)).toThrow(/does not verify for its encryption key/);
+  });
+
+  it("refuses to sign with keys the card does not name, or a store URL that is not http(s)", () => {
+    expect(() => signPartyCard(fields, { signing: generateKeyPair(), encryption })).toThrow(/as its signing key/);
+    expect(() => signPartyCard(fields, { signing, encryption: generateKeyPair() })).toThrow(/as its encryption key/);
+    expect(() => signPartyCard({ ...fields, storeUrl: "file:///etc/passwd" }, { signing, encryption })).toThrow(
+      /not an http\(s\) URL/,
+    );
   });
 
   it("reads other metadata as no card", () => {

@@ -1,7 +1,8 @@
 // Party cards: how a party's environment tells others which keys it signs and receives data with and
 // where its store is. The card is registered as the metadata of the party's own key at its own store
-// (PublicKeyService.Add) and listed there by EosService/ListParties. It is signed by the party's
-// signing key, so a store (or anyone between) can withhold a card but not forge or alter one.
+// (PublicKeyService.Add) and listed there by EosService/ListParties. It is signed by both of the
+// party's keys, so a store (or anyone between) can withhold or replay a card but not forge, alter
+// one, or pair another party's key with its own.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type Any, anyPack, anyUnpack, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { decompressPublicKey, type KeyPair, sign, verify } from "@p8e/hashing-crypto";
@@ -28,10 +29,19 @@ export interface VerifiedPartyCard extends PartyCardFields {
   readonly signed: SignedPartyCard;
 }
 
-/** Signs a card with the party's signing key (whose public half must be the card's signing key). */
-export function signPartyCard(fields: PartyCardFields, signingKey: KeyPair, issuedAt = new Date()): SignedPartyCard {
-  if (!Buffer.from(point(signingKey.publicKey, "the signing key")).equals(point(fields.signingPublicKey, "signing"))) {
-    throw new EosError("invalid-argument", "a party card must be signed by the key it names as its signing key");
+/** Signs a card with the party's two keys, whose public halves must be the card's keys. */
+export function signPartyCard(
+  fields: PartyCardFields,
+  keys: { readonly signing: KeyPair; readonly encryption: KeyPair },
+  issuedAt = new Date(),
+): SignedPartyCard {
+  for (const [pair, named, which] of [
+    [keys.signing, fields.signingPublicKey, "signing"],
+    [keys.encryption, fields.encryptionPublicKey, "encryption"],
+  ] as const) {
+    if (!Buffer.from(point(pair.publicKey, `the ${which} key`)).equals(point(named, which))) {
+      throw new EosError("invalid-argument", `a party card must be signed by the key it names as its ${which} key`);
+    }
   }
   storeUrlOf(fields.storeUrl);
   const card = toBinary(
@@ -44,12 +54,16 @@ export function signPartyCard(fields: PartyCardFields, signingKey: KeyPair, issu
       issuedAt: timestampFromDate(issuedAt),
     }),
   );
-  return create(SignedPartyCardSchema, { card, signature: sign(signedBytes(card), signingKey.privateKey) });
+  return create(SignedPartyCardSchema, {
+    card,
+    signature: sign(signedBytes(card), keys.signing.privateKey),
+    encryptionSignature: sign(signedBytes(card), keys.encryption.privateKey),
+  });
 }
 
 /**
  * Decodes a signed card and checks it: every key a secp256k1 point, the store URL http(s), and the
- * signature by the card's own signing key.
+ * signatures by the card's own signing and encryption keys.
  * @throws {EosError} "invalid-argument" naming what is wrong.
  */
 export function openPartyCard(signed: SignedPartyCard): VerifiedPartyCard {
@@ -65,14 +79,19 @@ export function openPartyCard(signed: SignedPartyCard): VerifiedPartyCard {
     storeUrl: storeUrlOf(card.storeUrl),
     storeNodePublicKey: point(card.storeNodePublicKey, "store_node_public_key"),
   };
-  let verified = false;
-  try {
-    verified = verify(signed.signature, signedBytes(signed.card), fields.signingPublicKey);
-  } catch {
-    verified = false;
-  }
-  if (!verified) {
-    throw new EosError("invalid-argument", "the party card's signature does not verify for its signing key");
+  for (const [signature, key, which] of [
+    [signed.signature, fields.signingPublicKey, "signing"],
+    [signed.encryptionSignature, fields.encryptionPublicKey, "encryption"],
+  ] as const) {
+    let verified = false;
+    try {
+      verified = verify(signature, signedBytes(signed.card), key);
+    } catch {
+      verified = false;
+    }
+    if (!verified) {
+      throw new EosError("invalid-argument", `the party card's signature does not verify for its ${which} key`);
+    }
   }
   if (card.issuedAt === undefined) throw new EosError("invalid-argument", "the party card has no issued_at");
   return { ...fields, issuedAt: timestampDate(card.issuedAt), signed };

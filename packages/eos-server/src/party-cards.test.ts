@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { isEosError, partyCardMetadata, signPartyCard } from "@p8e/eos-client";
-import { generateKeyPair } from "@p8e/hashing-crypto";
+import { generateKeyPair, type KeyPair } from "@p8e/hashing-crypto";
 import { EosService, SignedPartyCardSchema } from "@p8e/spec-model/eos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newParty, type Party, startTestServer, type TestServer } from "./testdata/harness.js";
@@ -26,16 +26,17 @@ afterAll(async () => {
 });
 
 /** A card for `p` naming a fresh signing key, this store and its node key, unless told otherwise. */
-function cardFor(p: Party, fields: { storeNodePublicKey?: Uint8Array; encryptionPublicKey?: Uint8Array } = {}) {
+function cardFor(p: Party, fields: { storeNodePublicKey?: Uint8Array; encryption?: KeyPair } = {}) {
   const signing = generateKeyPair();
+  const encryption = fields.encryption ?? p.keys;
   const signed = signPartyCard(
     {
       signingPublicKey: signing.publicKey,
-      encryptionPublicKey: fields.encryptionPublicKey ?? p.keys.publicKey,
+      encryptionPublicKey: encryption.publicKey,
       storeUrl: store.server.url,
       storeNodePublicKey: fields.storeNodePublicKey ?? store.server.nodePublicKey,
     },
-    signing,
+    { signing, encryption },
   );
   return { signing, signed };
 }
@@ -87,7 +88,8 @@ describe("EosService/ListParties", () => {
   it("refuses a card for another party's encryption key, or naming another store's node key", async () => {
     const mallory = party();
     const victim = party();
-    const claimsVictim = cardFor(mallory, { encryptionPublicKey: victim.keys.publicKey }).signed;
+    // A valid card of the victim's (signed by both its keys), registered by Mallory for her own key.
+    const claimsVictim = cardFor(mallory, { encryption: victim.keys }).signed;
     expect(
       await refusal(mallory.client.registerKey(mallory.keys.publicKey, { metadata: partyCardMetadata(claimsVictim) })),
     ).toMatchObject({ code: "invalid-argument", message: expect.stringContaining("not the key registered") });

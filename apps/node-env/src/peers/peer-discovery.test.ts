@@ -5,7 +5,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { PartyKeys } from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, silentLogger, startEosServer } from "@p8e/eos-server";
-import { generateMnemonic } from "@p8e/hashing-crypto";
+import { generateKeyPair, generateMnemonic, sign } from "@p8e/hashing-crypto";
 import { EosService, type SignedPartyCard, SignedPartyCardSchema } from "@p8e/spec-model/eos";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,11 +115,17 @@ describe("startPeerDiscovery", () => {
     expect(admitted.map((p) => hex(p.encryption))).toEqual([hex(late.keys.encryption.publicKey)]);
   });
 
-  it("admits nothing from a store listing cards that are forged or were registered at another store", async () => {
+  it("admits nothing from a store listing forged cards, or cards that name another store", async () => {
     const bobsCard = (await bob.eos.parties())[0]!.signed;
-    const forged = create(SignedPartyCardSchema, { card: bobsCard.card, signature: new Uint8Array(70).fill(1) });
-    // The impostor answers with its own node key: Bob's genuine card names Bob's store instead.
-    const impostor = await fakeStore(alice.store.nodePublicKey, [bobsCard, forged]);
+    const mallory = generateKeyPair();
+    // Mallory's key paired with Bob's encryption key: she cannot sign for Bob's key.
+    const paired = create(SignedPartyCardSchema, {
+      card: bobsCard.card,
+      signature: bobsCard.signature,
+      encryptionSignature: sign(new TextEncoder().encode("anything"), mallory.privateKey),
+    });
+    // The impostor answers with Alice's node key: Bob's genuine card names Bob's store instead.
+    const impostor = await fakeStore(alice.store.nodePublicKey, [bobsCard, paired]);
     const carol = await partyWithStore("carol");
     const { discovery, admitted, trusted, funded } = discover(carol, [impostor]);
     for (let i = 0; i < 100 && discovery.status()[0]!.lastError === undefined; i++) {
@@ -130,5 +136,16 @@ describe("startPeerDiscovery", () => {
     expect(admitted).toEqual([]);
     expect(trusted).toEqual([]);
     expect(funded).toEqual([]);
+  });
+
+  it("routes a party a store only replays to the store its card names, not to the replaying one", async () => {
+    const bobsCard = (await bob.eos.parties())[0]!.signed;
+    const replayer = await fakeStore(bob.store.nodePublicKey, [bobsCard]);
+    const dave = await partyWithStore("dave");
+    const { discovery, trusted } = discover(dave, [replayer]);
+    await discovery.allFound();
+    const route = await dave.store.storage.getKey(Buffer.from(bob.keys.encryption.publicKey).toString("base64"));
+    expect(route?.url).toBe(bob.store.url);
+    expect(trusted.map(hex)).toEqual([hex(bob.store.nodePublicKey)]);
   });
 });

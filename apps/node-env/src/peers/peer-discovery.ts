@@ -1,8 +1,9 @@
 // Peers: the other parties' environments this one deals with. A peer is configured by its object
 // store's URL alone; its keys come from the party cards that store lists (EosService/ListParties),
-// each signed by the party's own signing key. Once found, a peer's key is registered on this party's
-// store with the peer's URL (so requests and answers replicate there), its store is trusted for
-// replicas, its keys join the engine's directory, and on the embedded devnet its account is funded.
+// each signed by both of the party's keys. Once found, a peer's key is registered on this party's
+// store with the store URL its card names (so requests and answers replicate there), the store its
+// card names is trusted for replicas, its keys join the engine's directory, and on the embedded devnet
+// its account is funded.
 // A peer that is not up yet is looked for again, with backoff, until it is.
 
 import type { PartyKeys } from "@p8e/engine";
@@ -77,7 +78,7 @@ export async function publishPartyCard(
       storeUrl: store.url,
       storeNodePublicKey: store.nodePublicKey,
     },
-    keys.signing,
+    keys,
   );
   await eos.registerKey(keys.encryption.publicKey, { metadata: partyCardMetadata(card) });
 }
@@ -134,7 +135,9 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
             storeNodeKey: card.storeNodePublicKey,
             address: publicKeyToAddress(card.signingPublicKey, prefix),
           }));
-          for (const party of parties) await admit(peer, party);
+          // Each party is reached at the store its card names (a store that only replays another
+          // party's card cannot draw that party's mail to itself).
+          for (const [i, party] of parties.entries()) await admit(cards[i]!.storeUrl, party);
           Object.assign(status, { state: "found", parties, lastError: undefined });
           logger.info({ peer, parties: parties.map((p) => p.address) }, "peer found");
           return;

@@ -12,6 +12,7 @@ import { registerEosCommands } from "./eos-commands.js";
 import { CliError } from "./errors.js";
 import { registerInitCommand } from "./init-command.js";
 import { print } from "./output.js";
+import { registerPeerCommands } from "./peer-commands.js";
 
 /** Builds the program; `write` receives stdout text (tests capture it). */
 export function createProgram(): Command {
@@ -111,6 +112,7 @@ export function createProgram(): Command {
     });
 
   registerEnvCommands(program);
+  registerPeerCommands(program);
 
   const contract = program.command("contract").description("contracts");
   contract
@@ -120,12 +122,20 @@ export function createProgram(): Command {
     .option("--scope-spec <uuid>", "a new scope of this scope specification")
     .option("--scope <address>", "an existing scope")
     .option("--input <name=json...>", 'a proposed input as protobuf JSON, e.g. name=\'{"firstName":"Ada"}\'')
+    .option(
+      "--party <role=address...>",
+      "another party in a role, by its address (a peer found: `p8e peer ls`); roles not named are yours",
+    )
     .addHelpText(
       "after",
-      `\nExample:\n  p8e contract exec hello-world --scope-spec 1e6280b6-3544-40d2-b862-ddd2525620d3 --input 'name={"firstName":"Ada","lastName":"Lovelace"}'`,
+      `\nExamples:\n  p8e contract exec hello-world --scope-spec 1e6280b6-3544-40d2-b862-ddd2525620d3 --input 'name={"firstName":"Ada","lastName":"Lovelace"}'\n  p8e contract exec onboarding --scope-spec e6d091d6-4df0-449a-95c1-e35ce30a4509 --input 'application={"loanId":"l-1","borrowerName":"Ada","amountMinor":"5000","currency":"usd"}' --party SERVICER=tp1…`,
     )
     .action(
-      async (which: string, options: { scopeSpec?: string; scope?: string; input?: string[] }, command: Command) => {
+      async (
+        which: string,
+        options: { scopeSpec?: string; scope?: string; input?: string[]; party?: string[] },
+        command: Command,
+      ) => {
         if ((options.scopeSpec === undefined) === (options.scope === undefined)) {
           throw new CliError(
             "usage",
@@ -139,16 +149,28 @@ export function createProgram(): Command {
             return [pair.slice(0, at), { value: { case: "json" as const, value: pair.slice(at + 1) } }];
           }),
         );
+        const participants = (options.party ?? []).map((pair) => {
+          const at = pair.indexOf("=");
+          if (at < 1) throw new CliError("usage", `--party ${pair}: write it as ROLE=ADDRESS, e.g. SERVICER=tp1…`);
+          return { role: pair.slice(0, at), address: pair.slice(at + 1) };
+        });
         const isHash = /^[A-Za-z0-9+/]{22}==$/.test(which);
         const result = await apiClient(globals(command)).execute({
           contract: isHash ? { case: "specHash", value: which } : { case: "name", value: which },
           scopeSpecUuid: options.scopeSpec ?? "",
           scope: options.scope ?? "",
           inputs,
+          participants,
         });
         print(globals(command), result, () =>
           [
             `status     ${result.status}${result.chainStatus === "" ? "" : ` (${result.chainStatus})`}`,
+            ...(result.status === "needs-signatures"
+              ? [
+                  `execution  ${result.executionUuid}`,
+                  `waiting    for ${result.missing.join(", ")}: \`p8e envelope watch ${result.executionUuid}\``,
+                ]
+              : []),
             ...(result.scope === "" ? [] : [`scope      ${result.scope}`, `session    ${result.session}`]),
             ...result.outcomes.map(
               (o) => `function   ${o.function}: ${o.result}${o.reason === "" ? "" : ` (${o.reason})`}`,

@@ -1,10 +1,11 @@
 // The root README's walk-through, every line as written, as spawned processes against an environment.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { NodeEnv } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliDir, linkWorkspacePackages, p8e, runPackageTests, startEnvironment } from "./test-support.js";
+import { PID_FILE } from "./env-commands.js";
+import { cliDir, freePort, linkWorkspacePackages, p8e, runPackageTests, startEnvironment } from "./test-support.js";
 
 const readme = readFileSync(join(cliDir, "..", "..", "README.md"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "p8e-walk-"));
@@ -12,15 +13,19 @@ const dir = mkdtempSync(join(tmpdir(), "p8e-walk-"));
 const repo = join(dir, "repo");
 let env: NodeEnv;
 
-/** The lines of the ```sh block after the walk-through marker, comments dropped. */
+/** The lines of every ```sh block after a walk-through marker, in order, comments dropped. */
 function walkThrough(): string[] {
-  const at = readme.indexOf("<!-- walk-through:");
-  expect(at, "the README has a walk-through marker").toBeGreaterThan(0);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1] ?? "";
-  return block
-    .split("\n")
-    .map((line) => line.replace(/\s+#\s.*$/, "").trim())
-    .filter((line) => line !== "");
+  const lines: string[] = [];
+  for (const marker of readme.matchAll(/<!-- walk-through/g)) {
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(marker.index))?.[1] ?? "";
+    lines.push(
+      ...block
+        .split("\n")
+        .map((line) => line.replace(/\s+#\s.*$/, "").trim())
+        .filter((line) => line !== ""),
+    );
+  }
+  return lines;
 }
 
 /** Splits a command line as sh does for the quoting the walk-through uses ('…' and "…"). */
@@ -30,18 +35,44 @@ function words(line: string): string[] {
   return out;
 }
 
+/** The README's ports (the defaults, and the second environment's) → the ports this run uses. */
+let ports: Map<string, string>;
+
 beforeAll(async () => {
   mkdirSync(repo);
   // `npm start`'s environment: the same node-env, on free ports, with its data folder.
   env = await startEnvironment(join(repo, ".p8e"));
+  const portOf = (url: string) => new URL(url).port;
+  ports = new Map([
+    ["7070", portOf(env.apiUrl)],
+    ["7071", portOf(env.eosUrl)],
+    ["26657", portOf(env.rpcUrl)],
+    ["7080", String(await freePort())],
+    ["7081", String(await freePort())],
+  ]);
 });
 
 afterAll(async () => {
+  // A detached environment the walk-through started and, on failure, did not stop.
+  const pidFile = join(dir, "servicer", PID_FILE);
+  if (existsSync(pidFile)) {
+    try {
+      process.kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the README walk-through", { timeout: 120_000 }, () => {
+/** A README word with its ports mapped to this run's. */
+function withPorts(word: string): string {
+  if (ports.has(word)) return ports.get(word)!;
+  return word.replace(/127\.0\.0\.1:(\d+)/g, (_match, port: string) => `127.0.0.1:${ports.get(port) ?? port}`);
+}
+
+describe("the README walk-through", { timeout: 240_000 }, () => {
   it("runs every line as written", async () => {
     const lines = walkThrough();
     expect(lines.length).toBeGreaterThan(5);
@@ -50,8 +81,16 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
     let scopeSpecUuid: string | undefined;
     const ran: string[] = [];
     const outputs: string[] = [];
+    const aliases = new Map<string, string[]>();
+    let address: string | undefined;
+    let executionUuid: string | undefined;
     for (const line of lines) {
       if (line.startsWith("alias p8e=")) continue; // the test runs p8e from the same sources
+      const alias = /^alias (\w+)='([^']*)'$/.exec(line);
+      if (alias?.[1] !== undefined && alias[2] !== undefined) {
+        aliases.set(alias[1], words(alias[2]));
+        continue;
+      }
       const sub = /^\(cd (\S+) && npm install && npm test\)$/.exec(line);
       if (sub?.[1] !== undefined) {
         // Offline: the workspace's packages stand in for `npm install`; then the package's own test.
@@ -62,24 +101,40 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
         ran.push(line);
         continue;
       }
-      const args = words(line);
+      const typed = words(line);
+      const args = aliases.has(typed[0]!) ? [...aliases.get(typed[0]!)!, ...typed.slice(1)] : typed;
+      // Leading NAME=value words are the command's environment, as in sh.
+      const variables: Record<string, string> = {};
+      while (/^[A-Z_][A-Z0-9_]*=/.test(args[0] ?? "")) {
+        const [name, ...value] = args.shift()!.split("=");
+        variables[name!] = value.join("=");
+      }
       expect(args[0], `a walk-through line this test does not know: ${line}`).toBe("p8e");
       const filled = args.slice(1).map((a) => {
-        if (a === "SPEC_HASH" || a === "SCOPE_SPEC_UUID") {
-          const value = a === "SPEC_HASH" ? specHash : scopeSpecUuid;
-          expect(value, `${line}: no ${a} printed before it`).toBeDefined();
-          return value as string;
+        const placeholders: Record<string, string | undefined> = {
+          SPEC_HASH: specHash,
+          SCOPE_SPEC_UUID: scopeSpecUuid,
+          SERVICER_ADDRESS: address,
+          EXECUTION_UUID: executionUuid,
+          "scope1…": scope,
+        };
+        if (a in placeholders) {
+          expect(placeholders[a], `${line}: no ${a} printed before it`).toBeDefined();
+          return placeholders[a] as string;
         }
-        if (a !== "scope1…") return a;
-        expect(scope, `${line}: no scope printed before it`).toBeDefined();
-        return scope as string;
+        // SERVICER_ADDRESS also stands inside a word (--party SERVICER=SERVICER_ADDRESS).
+        return withPorts(address === undefined ? a : a.replace("SERVICER_ADDRESS", address));
       });
       // As `npm start` leaves it: the API at its URL, its data folder (.p8e) found from the working folder.
-      const result = await p8e(filled, repo, { P8E_API_URL: env.apiUrl });
+      const result = await p8e(filled, repo, { P8E_API_URL: env.apiUrl, ...variables });
       expect(result.code, `${line}\n${result.out}${result.err}`).toBe(0);
       scope = /^scope +(scope1\S+)/m.exec(result.out)?.[1] ?? scope;
       specHash = /^published .* spec (\S+)/m.exec(result.out)?.[1] ?? specHash;
       scopeSpecUuid = /^scope spec \S+ ([0-9a-f-]{36})$/m.exec(result.out)?.[1] ?? scopeSpecUuid;
+      executionUuid = /^execution +([0-9a-f-]{36})$/m.exec(result.out)?.[1] ?? executionUuid;
+      if (filled.includes("status") && filled.includes("env")) {
+        address = /\b(tp1[02-9ac-hj-np-z]{38,})\b/.exec(result.out)?.[1] ?? address;
+      }
       ran.push(line);
       outputs.push(result.out);
     }
@@ -88,5 +143,10 @@ describe("the README walk-through", { timeout: 120_000 }, () => {
     expect(ran.some((l) => l.includes("scope verify"))).toBe(true);
     expect(scope).toMatch(/^scope1/);
     expect(specHash).toBeDefined();
+    // The two-party part: the servicer approved, the envelope completed, and its verify passed.
+    const twoParty = outputs.join("\n");
+    expect(twoParty).toMatch(/COMPLETE/);
+    expect(twoParty).toContain('"loanId":"loan-1"');
+    expect(ran.some((l) => l.startsWith("servicer scope verify"))).toBe(true);
   });
 });

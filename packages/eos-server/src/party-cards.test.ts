@@ -124,6 +124,29 @@ describe("EosService/ListParties", () => {
   });
 });
 
+describe("ObjectStorage.localKeysWithMetadata", () => {
+  it("answers the earliest registrations first, at most as many as asked", async () => {
+    const storage = other.server.storage;
+    const keys = ["a", "b", "c"].map((name) => Buffer.from(`key-${name}-${Date.now()}`).toString("base64"));
+    for (const publicKey of keys) {
+      await storage.upsertKey({ publicKey, url: "", metadata: new Uint8Array([1]), registeredBy: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await storage.upsertKey({
+      publicKey: "remote",
+      url: "http://x",
+      metadata: new Uint8Array([1]),
+      registeredBy: undefined,
+    });
+    const listed = (await storage.localKeysWithMetadata(1000)).map((k) => k.publicKey);
+    expect(listed.filter((k) => keys.includes(k))).toEqual(keys);
+    expect(listed).not.toContain("remote");
+    const first = (await storage.localKeysWithMetadata(listed.indexOf(keys[1]!))).map((k) => k.publicKey);
+    expect(first).toContain(keys[0]);
+    expect(first).not.toContain(keys[1]);
+  });
+});
+
 describe("EosService/GetMailboxStatus", () => {
   it("counts a key's unacked mail, pending and dead, for that key's holder only", async () => {
     const alice = party();

@@ -30,6 +30,9 @@ import { requestedOwner } from "./object-owner.js";
 import { describeError } from "./object-service.js";
 import { publishedCard } from "./public-key-service.js";
 
+/** The most cards ListParties answers with. */
+const LIST_PARTIES_LIMIT = 1000;
+
 /** Our own service: authentication, object stat, pushed mail with a dead-letter shelf, replication status. */
 export function eosService(context: HandlerContext): ServiceImpl<typeof EosService> {
   const { storage, settings, logger } = context;
@@ -238,8 +241,9 @@ export function eosService(context: HandlerContext): ServiceImpl<typeof EosServi
 
     listParties() {
       return guard("ListParties", async () => {
-        // Only cards the parties registered themselves, re-checked on the way out.
-        const parties = (await storage.localKeysWithMetadata()).flatMap((record) => {
+        // Only cards the parties registered themselves, re-checked on the way out; the earliest
+        // first and a bounded number, so parties that register later cannot crowd out the first.
+        const parties = (await storage.localKeysWithMetadata(LIST_PARTIES_LIMIT)).flatMap((record) => {
           const card = publishedCard(record);
           return card === undefined ? [] : [card];
         });

@@ -163,8 +163,8 @@ export interface ObjectStorage {
   readObject(object: StoredObject, chunkSize: number): AsyncIterable<Uint8Array>;
 
   getKey(publicKey: string): Promise<KeyRecord | undefined>;
-  /** Keys registered as local (served here) with metadata, oldest first. */
-  localKeysWithMetadata(): Promise<KeyRecord[]>;
+  /** Keys registered as local (served here) with metadata, oldest first, at most `limit`. */
+  localKeysWithMetadata(limit: number): Promise<KeyRecord[]>;
   /** Inserts or updates a registration; moving a key to local drops its pending replication. */
   upsertKey(record: {
     publicKey: string;

@@ -418,9 +418,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
       const row = sql("SELECT * FROM public_keys WHERE public_key = ?").get(publicKey);
       return row === undefined ? undefined : rowToKey(row);
     },
-    async localKeysWithMetadata() {
-      return sql("SELECT * FROM public_keys WHERE url = '' AND metadata IS NOT NULL ORDER BY created_at, public_key")
-        .all()
+    async localKeysWithMetadata(limit) {
+      return sql(
+        "SELECT * FROM public_keys WHERE url = '' AND metadata IS NOT NULL ORDER BY created_at, public_key LIMIT ?",
+      )
+        .all(limit)
         .map(rowToKey);
     },
     upsertKey(record) {

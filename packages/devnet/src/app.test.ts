@@ -58,6 +58,31 @@ describe("Application.checkTx()", () => {
     expect(chain.accountState(alice.address)).toEqual(state);
   });
 
+  it("refuses the high-S twin of a good signature, which ECDSA alone would accept", async () => {
+    const state = chain.accountState(alice.address)!;
+    const tx = TxRaw.decode(await chain.sign([alice], [sendMsg(alice.address, bob.address)]));
+    const good = tx.signatures[0]!;
+    const order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${Buffer.from(good.subarray(32)).toString("hex")}`);
+    const twin = Uint8Array.from([
+      ...good.subarray(0, 32),
+      ...Buffer.from((order - s).toString(16).padStart(64, "0"), "hex"),
+    ]);
+    const outcome = await chain.devnet.broadcastTx(TxRaw.encode({ ...tx, signatures: [twin] }).finish());
+    expect(outcome.checkTx).toMatchObject({ code: 4, codespace: "sdk" });
+    expect(chain.accountState(alice.address)).toEqual(state);
+    // The low-S original goes through.
+    expect((await chain.devnet.broadcastTx(TxRaw.encode(tx).finish())).checkTx.code).toBe(0);
+  });
+
+  it("refuses a signature whose r is not below the group order", async () => {
+    const tx = TxRaw.decode(await chain.sign([alice], [sendMsg(alice.address, bob.address)]));
+    const bad = new Uint8Array(tx.signatures[0]!);
+    bad.fill(0xff, 0, 32);
+    const outcome = await chain.devnet.broadcastTx(TxRaw.encode({ ...tx, signatures: [bad] }).finish());
+    expect(outcome.checkTx).toMatchObject({ code: 4, codespace: "sdk" });
+  });
+
   it("refuses a signature over another chain id or account number", async () => {
     const state = chain.accountState(alice.address)!;
     const wrongChain = await signTx(

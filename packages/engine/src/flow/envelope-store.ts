@@ -75,8 +75,11 @@ export interface EnvelopeFilter {
 /** Durable envelope state. Every write is atomic. */
 export interface EnvelopeStore {
   get(executionUuid: string): Promise<EnvelopeRecord | undefined>;
-  /** Inserts or replaces the record of its execution. */
-  put(record: EnvelopeRecord): Promise<void>;
+  /**
+   * Inserts or replaces the record of its execution; with `answer`, records that answer in the
+   * same write (both or neither).
+   */
+  put(record: EnvelopeRecord, options?: { readonly answer?: AnswerRecord }): Promise<void>;
   list(filter?: EnvelopeFilter): Promise<EnvelopeRecord[]>;
   /** Records an answer the invoker received. */
   addAnswer(answer: AnswerRecord): Promise<void>;

@@ -19,7 +19,7 @@ import { EngineError } from "../errors.js";
 import type { ExecutionResult } from "../execution/execution-result.js";
 import { sameKey, uniqueKeys } from "../parties.js";
 import { checkAnswer } from "./answers.js";
-import type { EnvelopeRecord } from "./envelope-store.js";
+import type { AnswerRecord, EnvelopeRecord, EnvelopeStatus } from "./envelope-store.js";
 import { terminalStatuses } from "./envelope-store.js";
 import type { EnvelopeState, Party, PartyOptions } from "./party-api.js";
 import { EventChannel, KeyedQueue } from "./state-events.js";
@@ -76,13 +76,26 @@ export function createParty(options: PartyOptions): Party {
     };
   }
 
-  /** Writes a new state (stamping the time it entered `status`) and tells the watchers. */
-  async function save(record: EnvelopeRecord, changes: Partial<EnvelopeRecord> = {}): Promise<EnvelopeRecord> {
+  /**
+   * Writes a new state (stamping the time it entered `status`) and tells the watchers. In the same
+   * write: `answer`, the answer that caused it; `andThen`, a status entered right after `status`
+   * (both are told).
+   */
+  async function save(
+    record: EnvelopeRecord,
+    changes: Partial<EnvelopeRecord> = {},
+    options: { readonly answer?: AnswerRecord; readonly andThen?: EnvelopeStatus } = {},
+  ): Promise<EnvelopeRecord> {
     const next = { ...record, ...changes };
     const entered =
       changes.status !== undefined && (changes.status !== record.status || record.times[changes.status] === undefined);
-    const saved: EnvelopeRecord = entered ? { ...next, times: { ...next.times, [next.status]: now() } } : next;
-    await store.put(saved);
+    const passed: EnvelopeRecord = entered ? { ...next, times: { ...next.times, [next.status]: now() } } : next;
+    const saved: EnvelopeRecord =
+      options.andThen === undefined
+        ? passed
+        : { ...passed, status: options.andThen, times: { ...passed.times, [options.andThen]: now() } };
+    await store.put(saved, options.answer === undefined ? {} : { answer: options.answer });
+    if (saved !== passed) events.publish(stateOf(passed));
     events.publish(stateOf(saved));
     return saved;
   }
@@ -172,8 +185,9 @@ export function createParty(options: PartyOptions): Party {
       return fail(failed, errorTypes.contract, message, otherParties(decode(record.input)));
     }
     if (result.status === "signed") {
-      // A signed execution's envelope is stored by the engine already.
-      return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }), true);
+      // A signed execution's envelope is stored by the engine already. It is written to the chain
+      // at once: SIGNED and CHAINCODE are one write.
+      return memorialize(await save(record, { result: resultBytes, status: "SIGNED" }, { andThen: "CHAINCODE" }), true);
     }
     const saved = await save(record, { result: resultBytes, status: "FRAGMENT" });
     if (!requested) await sendRequest(saved);
@@ -212,19 +226,12 @@ export function createParty(options: PartyOptions): Party {
         } else if (verdict.added.length === 0) {
           await refuse("already merged: the answer adds no signature", verdict.signer);
         } else {
-          await store.addAnswer({
-            executionUuid,
-            receivedAt: now(),
-            signer: verdict.signer,
-            accepted: true,
-            reason: "merged",
-          });
-          // The last signature makes it SIGNED in the same write.
-          const merged = await save(record, {
-            result: encode(verdict.merged),
-            ...(verdict.missing.length === 0 ? { status: "SIGNED" as const } : {}),
-          });
-          if (merged.status === "SIGNED") await memorialize(merged);
+          // The answer and the merge are one write; with the last signature, so are SIGNED and
+          // CHAINCODE (it is written to the chain at once).
+          const answer = { executionUuid, receivedAt: now(), signer: verdict.signer, accepted: true, reason: "merged" };
+          const result = encode(verdict.merged);
+          if (verdict.missing.length > 0) await save(record, { result }, { answer });
+          else await memorialize(await save(record, { result, status: "SIGNED" }, { answer, andThen: "CHAINCODE" }));
         }
       }
       await mail.ack();

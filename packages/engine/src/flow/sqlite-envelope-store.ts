@@ -99,6 +99,35 @@ export function createSqliteEnvelopeStore(options: SqliteEnvelopeStoreOptions): 
     "INSERT INTO answers (execution_uuid, received_at, signer, accepted, reason) VALUES (?, ?, ?, ?, ?)",
   );
   const answersOf = db.prepare("SELECT * FROM answers WHERE execution_uuid = ? ORDER BY id");
+  const upsertRecord = (record: EnvelopeRecord) => {
+    const times = Object.fromEntries(Object.entries(record.times).map(([k, v]) => [k, v.getTime()]));
+    upsert.run(
+      record.executionUuid,
+      record.side,
+      record.status,
+      record.scopeUuid,
+      record.sessionUuid,
+      record.contract,
+      record.input,
+      record.result ?? null,
+      record.invokerKey,
+      record.expiresAt?.getTime() ?? null,
+      record.error?.type ?? null,
+      record.error?.message ?? null,
+      JSON.stringify(times),
+      JSON.stringify(record.txHashes),
+      Date.now(),
+    );
+  };
+  const insertAnswerRecord = (answer: AnswerRecord) => {
+    insertAnswer.run(
+      answer.executionUuid,
+      answer.receivedAt.getTime(),
+      answer.signer ?? null,
+      answer.accepted ? 1 : 0,
+      answer.reason,
+    );
+  };
   let closed = false;
   const open = () => {
     if (closed) throw new EngineError("invalid-argument", "the envelope store is closed");
@@ -110,29 +139,26 @@ export function createSqliteEnvelopeStore(options: SqliteEnvelopeStoreOptions): 
       const row = byExecution.get(executionUuid) as Row | undefined;
       return row === undefined ? undefined : toRecord(row);
     },
-    async put(record) {
+    async put(record, options = {}) {
       open();
       if (!envelopeStatuses.includes(record.status)) {
         throw new EngineError("invalid-argument", `unknown envelope status ${record.status}`);
       }
-      const times = Object.fromEntries(Object.entries(record.times).map(([k, v]) => [k, v.getTime()]));
-      upsert.run(
-        record.executionUuid,
-        record.side,
-        record.status,
-        record.scopeUuid,
-        record.sessionUuid,
-        record.contract,
-        record.input,
-        record.result ?? null,
-        record.invokerKey,
-        record.expiresAt?.getTime() ?? null,
-        record.error?.type ?? null,
-        record.error?.message ?? null,
-        JSON.stringify(times),
-        JSON.stringify(record.txHashes),
-        Date.now(),
-      );
+      const { answer } = options;
+      if (answer === undefined) {
+        upsertRecord(record);
+        return;
+      }
+      // One transaction, so one commit (and one sync to disk) for both.
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        upsertRecord(record);
+        insertAnswerRecord(answer);
+        db.exec("COMMIT");
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
     },
     async list(filter: EnvelopeFilter = {}) {
       open();
@@ -156,13 +182,7 @@ export function createSqliteEnvelopeStore(options: SqliteEnvelopeStoreOptions): 
     },
     async addAnswer(answer: AnswerRecord) {
       open();
-      insertAnswer.run(
-        answer.executionUuid,
-        answer.receivedAt.getTime(),
-        answer.signer ?? null,
-        answer.accepted ? 1 : 0,
-        answer.reason,
-      );
+      insertAnswerRecord(answer);
     },
     async answers(executionUuid) {
       open();

@@ -1,5 +1,5 @@
 // p8e eos put / get / stat and mailbox ls, spawned as a user runs them, against a running environment's store.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NodeEnv } from "@p8e/node-env";
@@ -25,21 +25,44 @@ describe("p8e eos and mailbox", { timeout: 60_000 }, () => {
     writeFileSync(join(dir, "report.txt"), bytes);
     const put = await p8e(["eos", "put", "report.txt", "--json"], dir, as());
     expect(put.code, put.err).toBe(0);
-    const { hashBase64 } = JSON.parse(put.out) as { hashBase64: string };
+    const { hash: hashBase64 } = JSON.parse(put.out) as { hash: string };
     const { createHash } = await import("node:crypto");
     expect(hashBase64).toBe(createHash("sha256").update(bytes).digest("base64"));
 
     const stat = await p8e(["eos", "stat", hashBase64], dir, as());
     expect(stat.code, stat.err).toBe(0);
     expect(stat.out).toContain(`size       ${bytes.length} bytes`);
+    const statJson = JSON.parse((await p8e(["eos", "stat", hashBase64, "--json"], dir, as())).out);
+    expect(statJson).toMatchObject({ hash: hashBase64, contentLength: bytes.length });
+    expect(statJson.owner).toMatch(/^04[0-9a-f]{128}$/);
+    expect(statJson.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const get = await p8e(["eos", "get", hashBase64, "--out", "copy.txt"], dir, as());
     expect(get.code, get.err).toBe(0);
     expect(readFileSync(join(dir, "copy.txt"))).toEqual(bytes);
   });
 
+  it("streams a large file in and out, with no progress output off a terminal and no partial file left", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const bytes = randomBytes(5 * 1024 * 1024 + 7);
+    writeFileSync(join(dir, "large.bin"), bytes);
+    const put = await p8e(["eos", "put", "large.bin", "--json"], dir, as());
+    expect(put.code, put.err).toBe(0);
+    expect(put.err).toBe("");
+    const { hash, contentLength } = JSON.parse(put.out) as { hash: string; contentLength: number };
+    expect(contentLength).toBe(bytes.length);
+    const get = await p8e(["eos", "get", hash, "--out", "large-copy.bin"], dir, as());
+    expect(get.code, get.err).toBe(0);
+    expect(get.err).toBe("");
+    expect(readFileSync(join(dir, "large-copy.bin")).equals(bytes)).toBe(true);
+    expect(existsSync(join(dir, "large-copy.bin.partial"))).toBe(false);
+    const missing = await p8e(["eos", "put", "not-there.bin"], dir, as());
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("cannot read not-there.bin");
+  });
+
   it("refuses another key's read: an object of the environment is not a stranger's", async () => {
     writeFileSync(join(dir, "secret.txt"), "for the node only");
-    const { hashBase64 } = JSON.parse((await p8e(["eos", "put", "secret.txt", "--json"], dir, as())).out);
+    const { hash: hashBase64 } = JSON.parse((await p8e(["eos", "put", "secret.txt", "--json"], dir, as())).out);
     expect((await p8e(["keys", "create", "mallory"], dir, { ...as(), P8E_PASSPHRASE: "m" })).code).toBe(0);
     const stranger = await p8e(["eos", "get", hashBase64, "--key", "mallory"], dir, { ...as(), P8E_PASSPHRASE: "m" });
     expect(stranger.code).toBe(1);

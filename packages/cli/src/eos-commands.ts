@@ -1,11 +1,14 @@
 // p8e eos put / get / stat and p8e mailbox ls: the party's encrypted object store, with its keys.
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { createEosClient, type EosClient, isEosError } from "@p8e/eos-client";
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createEosClient, type EosClient, isEosError, type PutResult } from "@p8e/eos-client";
 import { type Command, Option } from "commander";
 import { apiClient, type GlobalOptions, partyKeys } from "./connect.js";
 import { CliError } from "./errors.js";
 import { print, userCwd } from "./output.js";
+import { showsProgress, transferProgress } from "./progress.js";
 
 interface EosOptions extends GlobalOptions {
   readonly eos?: string;
@@ -52,6 +55,61 @@ async function withEos<T>(command: Command, use: (eos: EosClient, options: EosOp
   }
 }
 
+/** A file's size, or a failure that says what is wrong with the path. */
+function fileSize(path: string, given: string): number {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new CliError("failed", `cannot read ${given}: ${(error as Error).message} (give a file, or - for stdin)`, {
+      cause: error,
+    });
+  }
+  if (!stats.isFile()) throw new CliError("usage", `${given} is not a file (give a file, or - for stdin)`);
+  return stats.size;
+}
+
+/**
+ * Streams an object into `target` through a partial file beside it, renamed only once the
+ * object's hash and signature verified, so that `target` never holds unverified bytes.
+ */
+async function getToFile(
+  client: EosClient,
+  hash: string,
+  target: string,
+  onProgress: (bytes: number) => void,
+): Promise<void> {
+  const partial = `${target}.partial`;
+  try {
+    const stream = await client.getStream(hash, { onProgress });
+    // Observed now: it may reject while the plaintext is still being written.
+    const verified = stream.verified.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await pipeline(Readable.from(stream.plaintext), createWriteStream(partial));
+    const failure = await verified;
+    if (failure !== undefined) throw failure;
+    renameSync(partial, target);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+/** A Put's answer for --json: the hash once (base64), sizes, and `createdAt`. */
+function putJson(result: PutResult) {
+  return {
+    hash: result.hashBase64,
+    uuid: result.uuid,
+    dimeUuid: result.dimeUuid,
+    uri: result.uri,
+    contentLength: result.contentLength,
+    dimeLength: result.dimeLength,
+    createdAt: result.created?.toISOString() ?? "",
+  };
+}
+
 /** Adds `eos put|get|stat` and `mailbox ls`. */
 export function registerEosCommands(program: Command): void {
   const eosOption = () => new Option("--eos <url>", "the object store (default: the environment's)").env("P8E_EOS_URL");
@@ -63,9 +121,22 @@ export function registerEosCommands(program: Command): void {
     .addOption(eosOption())
     .addHelpText("after", "\nExample:\n  p8e eos put report.pdf")
     .action(async (file: string, _options: unknown, command: Command) => {
-      const bytes = readFileSync(file === "-" ? 0 : resolve(userCwd(), file));
-      const result = await withEos(command, (client) => client.put(bytes));
-      print(command.optsWithGlobals(), result, () =>
+      const options = command.optsWithGlobals() as EosOptions;
+      const path = file === "-" ? undefined : resolve(userCwd(), file);
+      const total = path === undefined ? undefined : fileSize(path, file);
+      // Streamed from the file (or stdin): memory stays bounded whatever the size.
+      const result = await withEos(command, async (client) => {
+        const progress = transferProgress(`put ${file === "-" ? "stdin" : basename(file)}`, total, options);
+        try {
+          return await client.put(path === undefined ? process.stdin : createReadStream(path), {
+            ...(total === undefined ? {} : { contentLength: total }),
+            onProgress: (bytes) => progress.update(bytes),
+          });
+        } finally {
+          progress.stop();
+        }
+      });
+      print(options, putJson(result), () =>
         [
           `hash       ${result.hashBase64}`,
           `uri        ${result.uri}`,
@@ -80,10 +151,23 @@ export function registerEosCommands(program: Command): void {
     .option("-o, --out <file>", "write it here instead of stdout")
     .addOption(eosOption())
     .addHelpText("after", "\nExample:\n  p8e eos get 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= --out copy.pdf")
-    .action(async (hash: string, options: { out?: string }, command: Command) => {
-      const bytes = await withEos(command, (client) => client.get(hash));
-      if (options.out !== undefined) writeFileSync(resolve(userCwd(), options.out), bytes);
-      else process.stdout.write(bytes);
+    .action(async (hash: string, { out }: { out?: string }, command: Command) => {
+      const options = command.optsWithGlobals() as EosOptions;
+      const bytes = await withEos(command, async (client) => {
+        // The total only for a bar: asking for it costs a call.
+        const total = showsProgress(options, process.stderr) ? (await client.stat(hash))?.contentLength : undefined;
+        const progress = transferProgress(`get ${out === undefined ? "" : basename(out)}`.trim(), total, options);
+        const onProgress = (done: number) => progress.update(done);
+        try {
+          if (out === undefined) return await client.get(hash, { onProgress });
+          await getToFile(client, hash, resolve(userCwd(), out), onProgress);
+          return undefined;
+        } finally {
+          progress.stop();
+        }
+      });
+      // Whole and verified before any of it reaches stdout: a pipe cannot take bytes back.
+      if (bytes !== undefined) process.stdout.write(bytes);
     });
   eos
     .command("stat")
@@ -96,15 +180,27 @@ export function registerEosCommands(program: Command): void {
       if (info === undefined) {
         throw new CliError("failed", `no object ${hash} readable by this party (check the hash, and the key: --key)`);
       }
-      print(command.optsWithGlobals(), info, () =>
+      // Public keys in hex, as `p8e keys show` and P8E_PEERS have them.
+      const stat = {
+        hash: Buffer.from(info.hash).toString("base64"),
+        uuid: info.uuid,
+        dimeUuid: info.dimeUuid,
+        contentLength: info.contentLength,
+        dimeLength: info.dimeLength,
+        createdAt: info.created?.toISOString() ?? "",
+        owner: hex(info.owner),
+        audience: info.audience.map(hex),
+        ...(info.mailType === undefined ? {} : { mailType: info.mailType }),
+      };
+      print(command.optsWithGlobals(), stat, () =>
         [
-          `hash       ${Buffer.from(info.hash).toString("base64")}`,
-          `uuid       ${info.uuid}`,
-          `size       ${info.contentLength} bytes (${info.dimeLength} encrypted)`,
-          `created    ${info.created?.toISOString() ?? ""}`,
-          `owner      ${hex(info.owner)}`,
-          ...info.audience.map((a) => `audience   ${hex(a)}`),
-          ...(info.mailType === undefined ? [] : [`mail       ${info.mailType}`]),
+          `hash       ${stat.hash}`,
+          `uuid       ${stat.uuid}`,
+          `size       ${stat.contentLength} bytes (${stat.dimeLength} encrypted)`,
+          `created    ${stat.createdAt}`,
+          `owner      ${stat.owner}`,
+          ...stat.audience.map((a) => `audience   ${a}`),
+          ...(stat.mailType === undefined ? [] : [`mail       ${stat.mailType}`]),
         ].join("\n"),
       );
     });
@@ -128,14 +224,14 @@ export function registerEosCommands(program: Command): void {
               type: m.type,
               hash: Buffer.from(m.hash).toString("base64"),
               reason: m.reason,
-              at: m.deadAt?.toISOString() ?? "",
+              deadAt: m.deadAt?.toISOString() ?? "",
             }))
           : (await client.fetchMail(max)).map((m) => ({
               uuid: m.uuid,
               type: m.type,
               hash: Buffer.from(m.hash).toString("base64"),
               sender: hex(m.sender),
-              bytes: m.plaintext.length,
+              contentLength: m.plaintext.length,
               deliveries: m.deliveries ?? 0,
             })),
       );
@@ -143,7 +239,10 @@ export function registerEosCommands(program: Command): void {
         items.length === 0
           ? `no ${options.dead === true ? "dead " : ""}mail`
           : items
-              .map((m) => `${m.uuid}  ${m.type.padEnd(17)} ${m.hash}  ${"reason" in m ? m.reason : `${m.bytes} bytes`}`)
+              .map(
+                (m) =>
+                  `${m.uuid}  ${m.type.padEnd(17)} ${m.hash}  ${"reason" in m ? m.reason : `${m.contentLength} bytes`}`,
+              )
               .join("\n"),
       );
     });

@@ -62,8 +62,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-/** Milliseconds from each invoke to its envelope memorialized, two parties with a store each. */
-async function twoPartyLatencies(runs: number): Promise<number[]> {
+/** Where a two-party execution's time goes, from both parties' state timestamps (whole milliseconds). */
+const phases = [
+  ["packaging (input stored)", "invoke", "o.CREATED"],
+  ["request to the counterparty's inbox", "o.CREATED", "s.INBOX"],
+  ["its check and re-execution", "s.INBOX", "s.EXECUTED"],
+  ["its answer stored", "s.EXECUTED", "s.OUTBOX"],
+  ["answer to the invoker, merged", "s.OUTBOX", "o.SIGNED"],
+  ["chain write (and signed envelope stored)", "o.SIGNED", "o.COMPLETE"],
+] as const;
+
+/** Milliseconds from each invoke to its envelope memorialized, two parties with a store each, and each phase's. */
+async function twoPartyLatencies(runs: number): Promise<{ latencies: number[]; phases: number[][] }> {
   const pair = await createTestEnvironment({
     parties: ["originator", "servicer"],
     stores: "per-party",
@@ -83,6 +93,7 @@ async function twoPartyLatencies(runs: number): Promise<number[]> {
       pair.party("servicer").participant(PartyType.SERVICER),
     ];
     const latencies: number[] = [];
+    const phaseTimes: number[][] = phases.map(() => []);
     for (let i = 0; i < runs + 3; i++) {
       const controller = new AbortController();
       const completed = new Map<string, EnvelopeState>();
@@ -96,6 +107,7 @@ async function twoPartyLatencies(runs: number): Promise<number[]> {
         }
       })();
       const started = performance.now();
+      const startedAt = Date.now();
       const state = await originator.flow.invoke({
         spec: specHash,
         scopeSpecUuid: dealScopeSpecUuid,
@@ -110,9 +122,18 @@ async function twoPartyLatencies(runs: number): Promise<number[]> {
       await watching;
       const end = completed.get(wanted)!;
       if (end.status !== "COMPLETE") throw new Error(`two-party execution ${i}: ${end.error?.message}`);
-      if (i >= 3) latencies.push(elapsed); // the first few warm the path up
+      if (i < 3) continue; // the first few warm the path up
+      latencies.push(elapsed);
+      const counterpart = await pair.party("servicer").flow.get(wanted);
+      const at: Record<string, number | undefined> = { invoke: startedAt };
+      for (const [status, time] of Object.entries(end.times)) at[`o.${status}`] = time?.getTime();
+      for (const [status, time] of Object.entries(counterpart?.times ?? {})) at[`s.${status}`] = time?.getTime();
+      phases.forEach(([, from, to], p) => {
+        const span = (at[to] ?? Number.NaN) - (at[from] ?? Number.NaN);
+        if (!Number.isNaN(span)) phaseTimes[p]!.push(span);
+      });
     }
-    return latencies;
+    return { latencies, phases: phaseTimes };
   } finally {
     await pair.close();
   }
@@ -236,7 +257,7 @@ try {
     if (run.result?.outcomes[0]?.passed !== true) throw new Error("the sandbox run failed");
   }
 
-  const latencies = await twoPartyLatencies(twoPartyRuns);
+  const { latencies, phases: phaseTimes } = await twoPartyLatencies(twoPartyRuns);
 
   const executionsPerSecond = median(engineRates);
   const floorPerSecond = median(floorRates);
@@ -259,6 +280,8 @@ try {
   console.log(
     `two_party           p50 ${summary.two_party_p50_ms} ms, p99 ${summary.two_party_p99_ms} ms (${twoPartyRuns} executions, invoke → approved → merged → memorialized, a store each)`,
   );
+  console.log("two_party phases    (medians, ms; the invoker executes while its request travels)");
+  phases.forEach(([name], p) => console.log(`  ${name.padEnd(42)} ${median(phaseTimes[p]!)}`));
   console.log(JSON.stringify(summary));
 } finally {
   await env.close();

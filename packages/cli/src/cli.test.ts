@@ -60,6 +60,39 @@ describe("p8e", { timeout: 60_000 }, () => {
     expect(verify.out).toContain(`verified: ${result.scope}`);
   });
 
+  it("prints the documented JSON: hex public keys, numbers for 64-bit integers, no message type names", async () => {
+    const status = await p8e(["env", "status", "--json"]);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).not.toContain("$typeName");
+    const info = JSON.parse(status.out) as Record<string, unknown> & { contracts: Record<string, unknown>[] };
+    expect(info.signingPublicKey).toMatch(/^04[0-9a-f]{128}$/);
+    expect(info.eosNodePublicKey).toMatch(/^04[0-9a-f]{128}$/);
+    expect(info.contracts[0]).toEqual({
+      name: expect.any(String),
+      className: expect.any(String),
+      specHash: expect.any(String),
+      bundleHash: expect.any(String),
+    });
+    const exec = JSON.parse(
+      (
+        await p8e([
+          "contract",
+          "exec",
+          "hello-world",
+          "--scope-spec",
+          "1e6280b6-3544-40d2-b862-ddd2525620d3",
+          "--input",
+          'name={"firstName":"Grace","lastName":"Hopper"}',
+          "--json",
+        ])
+      ).out,
+    ) as { executionUuid: string; scope: string; fuelUsed: unknown };
+    expect(exec.executionUuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typeof exec.fuelUsed).toBe("number");
+    const [version] = JSON.parse((await p8e(["scope", "history", exec.scope, "--json"])).out) as { height: unknown }[];
+    expect(typeof version?.height).toBe("number");
+  });
+
   it("converts UUIDs and addresses both ways", async () => {
     const built = JSON.parse(
       (await p8e(["address", "1e6280b6-3544-40d2-b862-ddd2525620d3", "--kind", "scopespec", "--json"])).out,
@@ -96,6 +129,8 @@ describe("p8e", { timeout: 60_000 }, () => {
       ["keys", "create"],
       ["keys", "list"],
       ["env", "status"],
+      ["env", "up"],
+      ["env", "down"],
       ["contract", "exec"],
       ["scope", "show"],
     ]) {

@@ -35,10 +35,10 @@ export function registerContractCommands(contract: Command): void {
       const out = resolve(userCwd(), options.out);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, code);
-      print(command.optsWithGlobals(), { ...checked, out }, () =>
+      print(command.optsWithGlobals(), { ...checked, bundleFile: out }, () =>
         [
           `hash       ${checked.bundleHash}`,
-          `bundle     ${out} (${checked.bundleBytes} bytes)`,
+          `bundle     ${out} (${checked.bundleLength} bytes)`,
           ...describeChecked(checked),
         ].join("\n"),
       );

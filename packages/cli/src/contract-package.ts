@@ -16,7 +16,7 @@ type ScopeSpecificationClass = Parameters<Annotations["checkContracts"]>[1][numb
 export interface CheckedPackage {
   readonly entry: string;
   readonly bundleHash: string;
-  readonly bundleBytes: number;
+  readonly bundleLength: number;
   readonly modules: readonly string[];
   readonly contracts: readonly { readonly name: string; readonly className: string; readonly functions: string[] }[];
   readonly scopeSpecifications: readonly { readonly name: string; readonly uuid: string }[];
@@ -110,7 +110,7 @@ export async function checkPackage(entry: string): Promise<LoadedPackage> {
     checked: {
       entry: relative(userCwd(), file).startsWith("..") ? file : relative(userCwd(), file),
       bundleHash: bundle.hash,
-      bundleBytes: bundle.code.length,
+      bundleLength: bundle.code.length,
       modules: bundle.modules,
       contracts: specs.map((s) => ({
         name: s.definition?.name ?? "",

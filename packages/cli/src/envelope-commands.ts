@@ -5,7 +5,7 @@ import type { EnvelopeState } from "@p8e/spec-model/api";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { apiClient, type GlobalOptions } from "./connect.js";
 import { CliError } from "./errors.js";
-import { print } from "./output.js";
+import { print, toJson } from "./output.js";
 
 const STATUSES = envelopeStatuses;
 
@@ -120,9 +120,7 @@ export function registerEnvelopeCommands(program: Command): void {
       process.once("SIGINT", onSignal);
       const line = (state: EnvelopeState) =>
         options_.json === true
-          ? JSON.stringify(state, (key, value: unknown) =>
-              key === "$typeName" ? undefined : typeof value === "bigint" ? value.toString() : value,
-            )
+          ? toJson(state)
           : `${new Date().toISOString()}  ${state.executionUuid}  ${state.status.padEnd(9)}  ${state.side}${state.errorType === "" ? "" : `  ${state.errorType}: ${state.errorMessage}`}`;
       try {
         // A watched execution may have ended already: say so rather than wait for a change that never comes.

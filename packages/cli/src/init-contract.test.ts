@@ -50,9 +50,9 @@ describe("p8e contract check and bundle", { timeout: 60_000 }, () => {
   it("writes the bundle whose hash it prints, the same on every run", async () => {
     const first = await p8e(["contract", "bundle", "src/contract.ts", "--json"], pkg);
     expect(first.code, first.err).toBe(0);
-    const { bundleHash, out } = JSON.parse(first.out) as { bundleHash: string; out: string };
+    const { bundleHash, bundleFile } = JSON.parse(first.out) as { bundleHash: string; bundleFile: string };
     const { createHash } = await import("node:crypto");
-    expect(createHash("sha256").update(readFileSync(out)).digest("base64")).toBe(bundleHash);
+    expect(createHash("sha256").update(readFileSync(bundleFile)).digest("base64")).toBe(bundleHash);
     const second = JSON.parse((await p8e(["contract", "bundle", "src/contract.ts", "--json", "-o", "b.mjs"], pkg)).out);
     expect(second.bundleHash).toBe(bundleHash);
   });

@@ -354,7 +354,7 @@ describe("memorialize()", { timeout: 30_000 }, () => {
   });
 });
 
-/** An HTTP proxy in front of the devnet's RPC that notes the path of every ABCI query it passes on. */
+/** An HTTP proxy in front of the devnet's RPC that notes each call it passes on: an ABCI query's path, else the method. */
 async function recordingProxy(target: string) {
   const paths: string[] = [];
   const server = createServer(async (request, response) => {
@@ -362,7 +362,7 @@ async function recordingProxy(target: string) {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const call = JSON.parse(body.toString() || "{}") as { method?: string; params?: { path?: string } };
-    if (call.method === "abci_query") paths.push(call.params?.path ?? "");
+    paths.push(call.method === "abci_query" ? (call.params?.path ?? "") : (call.method ?? ""));
     const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
     response.writeHead(answer.status, { "content-type": "application/json" });
     response.end(Buffer.from(await answer.arrayBuffer()));
@@ -383,6 +383,8 @@ function unsigned(env: Envelope): Envelope {
   return copy;
 }
 
+const scopePath = "/provenance.metadata.v1.Query/Scope";
+
 describe("prepare()", { timeout: 30_000 }, () => {
   let proxy: Awaited<ReturnType<typeof recordingProxy>>;
   let prepared: Memorializer;
@@ -396,13 +398,28 @@ describe("prepare()", { timeout: 30_000 }, () => {
 
   it("prices an envelope whose signatures are awaited; the signed one is then written without simulating", async () => {
     const env = envelope();
+    proxy.paths.length = 0;
     await prepared.prepare(unsigned(env));
+    expect(proxy.paths).toContain(scopePath);
     expect(proxy.paths).toContain(simulatePath);
     proxy.paths.length = 0;
     const { outcomes } = await prepared.memorialize([env]);
     expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
-    // It read the chain again, found it unchanged and used the price.
-    expect(proxy.paths.length).toBeGreaterThan(0);
+    // No block since: the scope it read still holds, and so does the price.
+    expect(proxy.paths).toContain("abci_info");
+    expect(proxy.paths).not.toContain(scopePath);
+    expect(proxy.paths).not.toContain(simulatePath);
+  });
+
+  it("reads the scope again when a block was made in between, and keeps the price when it is unchanged", async () => {
+    const env = envelope();
+    await prepared.prepare(unsigned(env));
+    // A block that does not touch the scope.
+    await prepared.submit([send(prepared.address, publicKeyToAddress(bob.publicKey))]);
+    proxy.paths.length = 0;
+    const { outcomes } = await prepared.memorialize([env]);
+    expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
+    expect(proxy.paths).toContain(scopePath);
     expect(proxy.paths).not.toContain(simulatePath);
   });
 
@@ -416,6 +433,7 @@ describe("prepare()", { timeout: 30_000 }, () => {
     const { outcomes } = await prepared.memorialize([later]);
     expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
     expect(outcomes[0]!.msgTypes).not.toContain(metadataTypeUrls.writeScope);
+    expect(proxy.paths).toContain(scopePath);
     expect(proxy.paths).toContain(simulatePath);
   });
 

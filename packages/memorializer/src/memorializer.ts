@@ -200,6 +200,9 @@ interface PlannedEnvelope {
 /** What prepare() learned about an envelope, by its session address. */
 interface PreparedPrice {
   readonly contract: Uint8Array;
+  /** The chain's height before `state` was read: while it is still the latest, so is `state`. */
+  readonly height: number;
+  readonly scope: string;
   readonly state: ScopeState;
   readonly msgTypes: readonly string[];
   readonly bodyLength: number;
@@ -449,9 +452,12 @@ class CosmosMemorializer implements Memorializer {
     }
     const scopes = new Map<string, ScopeState>();
     const recordSpecs = new Map<string, readonly RecordSpecification[]>();
+    // A block changes the chain's state and its height, nothing else does: a scope prepare() read
+    // is still what the chain holds while no block was made since.
+    const unchanged = await this.#unchangedScopes(addresses);
     await Promise.all([
       inParallel([...scopeIds], queryConcurrency, async ([key, id]) => {
-        scopes.set(key, await this.#scopeState(id));
+        scopes.set(key, unchanged.get(key) ?? (await this.#scopeState(id)));
       }),
       inParallel([...specIds], queryConcurrency, async ([key, id]) => {
         recordSpecs.set(key, await this.#recordSpecifications(id));
@@ -497,11 +503,13 @@ class CosmosMemorializer implements Memorializer {
   prepare(envelope: Envelope): Promise<void> {
     // A fee function prices without asking the chain: nothing to prepare.
     if (typeof this.#settings.fee === "function") return Promise.resolve();
-    return this.#exclusive(() => this.#prepare(envelope)).catch(() => undefined);
+    // Not in line with the writes: it sends nothing, and the sequence it prices with is only read.
+    return this.#prepare(envelope).catch(() => undefined);
   }
 
   async #prepare(envelope: Envelope): Promise<void> {
     const found = envelopeAddresses(envelope);
+    const height = await this.#latestHeight();
     const [state, recordSpecs] = await Promise.all([
       this.#scopeState(found.scope),
       this.#recordSpecifications(found.contractSpecification),
@@ -511,13 +519,15 @@ class CosmosMemorializer implements Memorializer {
     const { fresh } = this.#msgsFor(envelope, found, state, specs, "none");
     if (fresh.length === 0 || fresh.length > this.#settings.batchSize) return;
     const bodyBytes = this.#encodeBody(fresh, this.#settings.memo);
-    const { sequence } = await this.#account();
+    const sequence = this.#signerState?.sequence ?? BigInt((await this.query.account(this.address))?.sequence ?? 0);
     const fee = await this.#fee(fresh, bodyBytes, sequence);
     const session = found.session.toString();
     this.#prepared.delete(session);
     if (this.#prepared.size >= preparedLimit) this.#prepared.delete(this.#prepared.keys().next().value!);
     this.#prepared.set(session, {
       contract: contractBytes(envelope),
+      height,
+      scope: found.scope.toString(),
       state,
       msgTypes: fresh.map((m) => m.typeUrl),
       bodyLength: bodyBytes.length,
@@ -542,6 +552,38 @@ class CosmosMemorializer implements Memorializer {
       sameBytes(prepared.contract, contractBytes(envelope)) &&
       this.#encodeBody(msgs, this.#settings.memo).length === prepared.bodyLength;
     return holds ? prepared.fee : undefined;
+  }
+
+  /**
+   * The scopes prepare() read for these envelopes, by address, when the chain has made no block
+   * since (copies: planning changes them). Asks the chain's height only when one was prepared.
+   */
+  async #unchangedScopes(addresses: readonly (EnvelopeAddresses | undefined)[]): Promise<Map<string, ScopeState>> {
+    const candidates = addresses.flatMap((found) => {
+      const prepared = found === undefined ? undefined : this.#prepared.get(found.session.toString());
+      return prepared === undefined ? [] : [prepared];
+    });
+    const unchanged = new Map<string, ScopeState>();
+    if (candidates.length === 0) return unchanged;
+    const height = await this.#latestHeight().catch(() => undefined);
+    for (const prepared of candidates) {
+      if (prepared.height !== height) continue;
+      unchanged.set(prepared.scope, {
+        scope: prepared.state.scope,
+        sessions: new Set(prepared.state.sessions),
+        records: new Map(prepared.state.records),
+      });
+    }
+    return unchanged;
+  }
+
+  /** The height of the chain's latest block. */
+  async #latestHeight(): Promise<number> {
+    try {
+      return (await this.#comet.abciInfo()).lastBlockHeight ?? 0;
+    } catch (cause) {
+      throw new MemorializerError("query-failed", `abci_info failed: ${String(cause)}`, { cause });
+    }
   }
 
   /** What the chain holds for a scope: the scope (null when there is none), its sessions and its records by name. */

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { upVariables } from "./env-commands.js";
-import { freePort, p8e } from "./test-support.js";
+import { freePort, p8e, startP8e } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-cli-env-"));
 /** Environments a test started, stopped after all if a test failed before `env down`. */
@@ -66,6 +66,31 @@ describe("p8e env", { timeout: 120_000 }, () => {
     const none = await p8e(["env", "down", "--data-dir", data], dir);
     expect(none.code).toBe(0);
     expect(none.out).toContain(`no detached environment runs on ${data}`);
+  });
+
+  it("up runs in the foreground until Ctrl-C, then finishes in-flight work and exits 0", async () => {
+    const up = startP8e(
+      ["env", "up", "--data-dir", join(dir, "dave"), "--api-port", "0", "--eos-port", "0", "--devnet-port", "0"],
+      dir,
+      { P8E_LOG_LEVEL: "warn" },
+    );
+    let out = "";
+    const apiUrl = await new Promise<string>((resolve, reject) => {
+      up.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const url = /^\s+api\s+(http\S+)/m.exec(out)?.[1];
+        if (url !== undefined) resolve(url);
+      });
+      up.once("exit", (code) => reject(new Error(`p8e env up ended (${code}) before it was ready:\n${out}`)));
+    });
+    started.push(up.pid!);
+    expect(out).toContain("p8e environment ready (Ctrl-C stops it)");
+    expect((await fetch(`${apiUrl}/readyz`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => up.once("close", resolve));
+    up.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(out).toContain("stopped");
+    await expect(fetch(`${apiUrl}/healthz`)).rejects.toThrow();
   });
 
   it("up --detach on a port in use says so, exits 1 and leaves no pid file", async () => {

@@ -152,7 +152,7 @@ export function registerEnvCommands(program: Command): void {
     )
     .option("--chain-rpc-url <url>", "a Provenance node's CometBFT RPC instead of the devnet (P8E_CHAIN_RPC_URL)")
     .option("--approve", "approve other parties' requests at once (P8E_APPROVAL_POLICY=approve; default: hold them)")
-    .option("--peer <url...>", "another party's environment (P8E_PEERS)")
+    .option("--peer <url...>", "other parties' environments, by their object store's URL (P8E_PEERS)")
     .option("--config <file>", "a JSON configuration file (P8E_CONFIG); variables and flags win over it")
     .option("-d, --detach", `run in the background: its output goes to <data-dir>/${LOG_FILE}`)
     .addOption(

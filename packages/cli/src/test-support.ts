@@ -1,5 +1,5 @@
 // Test helpers: p8e spawned as a user runs it, and a contract package linked to the workspace's packages.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -31,17 +31,27 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
   return new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
 }
 
-/** p8e as the repository runs it (from its sources), in `cwd`. */
-export function p8e(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return run(
-    process.execPath,
-    ["--conditions", "@p8e/source", "--import", tsxLoader, join(cliDir, "src", "main.ts"), ...args],
-    cwd,
+/** The command line and variables that run p8e as the repository runs it (from its sources), in `cwd`. */
+function p8eCommand(args: readonly string[], cwd: string, env: Record<string, string>) {
+  return {
+    args: ["--conditions", "@p8e/source", "--import", tsxLoader, join(cliDir, "src", "main.ts"), ...args],
     // tsx compiles the sources with the CLI's tsconfig (legacy decorators) from any working folder.
     // INIT_CWD: the folder relative paths are the user's in (pnpm sets it for scripts, and the
     // pnpm that runs the tests would pass on its own).
-    { TSX_TSCONFIG_PATH: join(cliDir, "tsconfig.json"), INIT_CWD: cwd, ...env },
-  );
+    env: { TSX_TSCONFIG_PATH: join(cliDir, "tsconfig.json"), INIT_CWD: cwd, ...env },
+  };
+}
+
+/** p8e as the repository runs it (from its sources), in `cwd`. */
+export function p8e(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  const command = p8eCommand(args, cwd, env);
+  return run(process.execPath, command.args, cwd, command.env);
+}
+
+/** p8e started in `cwd`, for a test that talks to it while it runs (a foreground `env up`). */
+export function startP8e(args: readonly string[], cwd: string, env: Record<string, string> = {}): ChildProcess {
+  const command = p8eCommand(args, cwd, env);
+  return spawn(process.execPath, command.args, { cwd, env: { ...process.env, ...command.env } });
 }
 
 /**

@@ -39,7 +39,8 @@ describe("p8e env", { timeout: 120_000 }, () => {
     const data = join(dir, "alice");
     const api = `http://127.0.0.1:${await freePort()}`;
     const ports = ["--api-port", api.split(":")[2]!, "--eos-port", "0", "--devnet-port", "0"];
-    const up = await p8e(["env", "up", "--detach", "--data-dir", data, ...ports, "--json"], dir);
+    const peer = `http://127.0.0.1:${await freePort()}`;
+    const up = await p8e(["env", "up", "--detach", "--data-dir", data, ...ports, "--peer", peer, "--json"], dir);
     expect(up.code, up.err).toBe(0);
     const summary = JSON.parse(up.out) as { pid: number; apiUrl: string; pidFile: string; logFile: string };
     started.push(summary.pid);
@@ -50,6 +51,8 @@ describe("p8e env", { timeout: 120_000 }, () => {
     const status = await p8e(["env", "status", "--api", api], dir);
     expect(status.code, status.err).toBe(0);
     expect(status.out).toContain("ready      true");
+    // --peer reached the environment as P8E_PEERS: it looks for that store (nobody answers there).
+    expect(status.out).toContain(`peer       ${peer} waiting`);
 
     const again = await p8e(["env", "up", "--detach", "--data-dir", data, ...ports], dir);
     expect(again.code).toBe(1);

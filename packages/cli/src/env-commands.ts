@@ -236,30 +236,15 @@ export function registerEnvCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  p8e env status --api http://127.0.0.1:7070")
     .action(async (_options: unknown, command: Command) => {
       const info = await apiClient(globals(command), false).getInfo({});
-      const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-      const status = {
-        ready: info.ready,
-        address: info.address,
-        chainId: info.chainId,
-        rpcUrl: info.rpcUrl,
-        eosUrl: info.eosUrl,
-        signingPublicKey: hex(info.signingPublicKey),
-        encryptionPublicKey: hex(info.encryptionPublicKey),
-        eosNodePublicKey: hex(info.eosNodePublicKey),
-        contracts: info.contracts.map(({ name, className, specHash, bundleHash }) => ({
-          name,
-          className,
-          specHash,
-          bundleHash,
-        })),
-      };
-      print(globals(command), status, () =>
+      // As the API answers it (public keys in hex, as every verb's JSON has them).
+      print(globals(command), info, () =>
         [
-          `ready      ${status.ready}`,
-          `party      ${status.address}`,
-          `chain      ${status.chainId} at ${status.rpcUrl}`,
-          `eos        ${status.eosUrl}`,
-          ...status.contracts.map((c) => `contract   ${c.name} (${c.className}) spec ${c.specHash}`),
+          `ready      ${info.ready}`,
+          `party      ${info.address}`,
+          `chain      ${info.chainId} at ${info.rpcUrl}`,
+          `eos        ${info.eosUrl}`,
+          ...info.contracts.map((c) => `contract   ${c.name} (${c.className}) spec ${c.specHash}`),
+          ...info.peers.map((p) => `peer       ${p.eosUrl} ${p.state}${p.lastError === "" ? "" : ` (${p.lastError})`}`),
         ].join("\n"),
       );
     });

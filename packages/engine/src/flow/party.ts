@@ -169,7 +169,7 @@ export function createParty(options: PartyOptions): Party {
 
   /**
    * Takes the invoker's own execution. `requested` says whether the request is out already (it is
-   * mailed while the invoker executes, since counterparties execute the pre-execution envelope).
+   * mailed before the invoker executes, since counterparties execute the pre-execution envelope).
    */
   async function afterExecution(
     record: EnvelopeRecord,
@@ -553,10 +553,13 @@ export function createParty(options: PartyOptions): Party {
           txHashes: [],
         };
         record = await save(record, { status: "CREATED" });
-        // The request goes out while the invoker executes: counterparties execute the same
-        // pre-execution envelope, and their answers wait (per execution) until this finishes.
+        // The request goes out first, then the invoker executes: counterparties execute the same
+        // pre-execution envelope, and the invoker's own result is needed only when their answers
+        // come back (they wait, per execution, until it is in), so it does not compete with the
+        // request on the way out.
         const requested = otherParties(envelope).length > 0;
-        const [result] = await Promise.all([engine.execute(envelope), requested ? sendRequest(record) : undefined]);
+        if (requested) await sendRequest(record);
+        const result = await engine.execute(envelope);
         return stateOf(await afterExecution(record, result, requested));
       });
     },

@@ -23,6 +23,7 @@ export {
 } from "./config.js";
 export { isNodeEnvError, NodeEnvError, type NodeEnvErrorCode } from "./errors.js";
 export { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
+export { closeOnSignals, describeNodeEnv } from "./foreground.js";
 export { describeHelloWorld, HELLO_WORLD_SCOPE_SPEC_UUID, type HelloWorldRun, runHelloWorld } from "./hello-world.js";
 export {
   createKeystore,
@@ -40,3 +41,5 @@ export {
 export { createLogger } from "./logger.js";
 export type { NodeEnvMetrics } from "./metrics.js";
 export { type ExecutionRecord, NODE_KEY_NAME, type NodeEnv, type StartOptions, startNodeEnv } from "./node-env.js";
+export type { PeerParty, PeerStatus } from "./peers/peer-discovery.js";
+export { RUNTIME_FILE, type RuntimeInfo, readRuntimeInfo } from "./runtime-file.js";

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { createApiRoutes } from "./api/service.js";
 import { CONFIG_FILE_VARIABLE, CONFIG_VARIABLES, loadNodeEnvConfig } from "./config.js";
 import { isNodeEnvError } from "./errors.js";
+import { closeOnSignals, describeNodeEnv } from "./foreground.js";
 import { describeHelloWorld, runHelloWorld } from "./hello-world.js";
 import { createLogger } from "./logger.js";
 import { startNodeEnv } from "./node-env.js";
@@ -53,36 +54,13 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const env = await startNodeEnv(config, { logger, routes: createApiRoutes });
-  let stopping: Promise<void> | undefined;
-  const stop = (signal: string) => {
-    if (stopping !== undefined) {
-      console.error(`p8e-node-env: ${signal} again, exiting now`);
-      process.exit(130);
-    }
-    console.log(`\n${signal}: stopping (in-flight work finishes first)…`);
-    stopping = env.close();
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-
-  console.log(`p8e node-env ready
-  party    ${env.address}
-  api      ${env.apiUrl}   (health ${env.apiUrl}/healthz, metrics ${env.apiUrl}/metrics)
-  eos      ${env.eosUrl}
-  chain    ${env.rpcUrl} (${env.chainId})
-  data     ${config.dataDir}`);
+  const stopped = closeOnSignals(env, (line) => console.log(line));
+  console.log(describeNodeEnv(env));
   if (args.values["hello-world"] === true) {
     const run = await runHelloWorld(env);
     console.log(describeHelloWorld(run, env));
   }
-  await new Promise<void>((resolve) => {
-    const wait = setInterval(() => {
-      if (stopping !== undefined) {
-        clearInterval(wait);
-        void stopping.then(resolve);
-      }
-    }, 100);
-  });
+  await stopped;
   console.log("stopped");
   return 0;
 }

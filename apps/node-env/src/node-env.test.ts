@@ -9,6 +9,7 @@ import { isNodeEnvError } from "./errors.js";
 import { runHelloWorld } from "./hello-world.js";
 import { createLogger } from "./logger.js";
 import { type NodeEnv, startNodeEnv } from "./node-env.js";
+import { readRuntimeInfo } from "./runtime-file.js";
 import { freePort, tempDir, testEnvVariables } from "./testdata/temp-dir.js";
 
 const dir = tempDir();
@@ -34,6 +35,8 @@ describe("startNodeEnv()", () => {
     const ready = await fetch(`${env.apiUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, address: env.address });
+    // Tools given only the data folder find it.
+    expect(readRuntimeInfo(dir.path)).toMatchObject({ pid: process.pid, apiUrl: env.apiUrl, eosUrl: env.eosUrl });
   });
 
   it("runs hello-world to the chain, and the metrics count it", async () => {
@@ -97,6 +100,7 @@ describe("NodeEnv.addPeer()", () => {
       } finally {
         await first.close();
       }
+      expect(readRuntimeInfo(other.path)).toBeUndefined();
       expect(JSON.parse(readFileSync(join(other.path, "peers.json"), "utf8"))).toEqual({ peers: [absent] });
       const second = await startNodeEnv(loadNodeEnvConfig(variables), { logger });
       try {

@@ -28,6 +28,7 @@ import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
 import { type PeerStatus, publishPartyCard, startPeerDiscovery } from "./peers/peer-discovery.js";
 import { isStoreUrl, loadSavedPeers, savePeer } from "./peers/saved-peers.js";
 import { createRequestHandler, type RouteRegistrar } from "./routes.js";
+import { removeRuntimeInfo, writeRuntimeInfo } from "./runtime-file.js";
 
 /** The name of the party's key in `<dataDir>/keys`. */
 export const NODE_KEY_NAME = "node";
@@ -334,6 +335,17 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       throw NodeEnvError.from(error);
     });
     closers.push(() => http?.close());
+    writeRuntimeInfo(config.dataDir, {
+      pid: process.pid,
+      address: keys.address,
+      apiUrl: http.url,
+      eosUrl,
+      rpcUrl,
+      chainId: memorializer.chainId,
+      startedAt: new Date().toISOString(),
+    });
+    const apiUrl = http.url;
+    closers.push(() => removeRuntimeInfo(config.dataDir, apiUrl));
     ready = true;
     logger.info({ api: http.url, eos: eosUrl, rpc: rpcUrl, address: keys.address }, "ready");
     return env;

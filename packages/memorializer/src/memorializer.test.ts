@@ -1,7 +1,5 @@
 // The memorializer against a real @p8e/devnet over HTTP: no mocks.
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import { clone } from "@bufbuild/protobuf";
 import { Secp256k1, Secp256k1Signature, sha256 } from "@cosmjs/crypto";
 import { fromHex } from "@cosmjs/encoding";
 import { decodeTxRaw, makeSignBytes } from "@cosmjs/proto-signing";
@@ -9,7 +7,7 @@ import { connectComet } from "@cosmjs/tendermint-rpc";
 import { contractSpecification, recordSpecifications } from "@p8e/contract-annotations/chain";
 import { createDevnet, DEV_MNEMONICS, type Devnet } from "@p8e/devnet";
 import { keyPairFromMnemonic, publicKeyToAddress } from "@p8e/hashing-crypto";
-import { contractSpecId, type Envelope, EnvelopeSchema, MetadataAddress, PartyType } from "@p8e/spec-model";
+import { contractSpecId, MetadataAddress, PartyType } from "@p8e/spec-model";
 import { PartyType as ChainPartyType, RecordInputStatus, ResultStatus } from "@p8e/spec-model/metadata";
 import { QueryGrantsRequest, QueryGrantsResponse } from "cosmjs-types/cosmos/authz/v1beta1/query";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
@@ -18,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authzGrantMsgs, authzRevokeMsgs } from "./authz-msgs.js";
 import { envelopeToMsgs } from "./envelope-to-msgs.js";
 import { isMemorializerError } from "./errors.js";
-import { simulatePath } from "./fees.js";
 import { createMemorializer, type Memorializer } from "./memorializer.js";
 import { greeterSpec } from "./testdata/greeter.js";
 import { helloWorldEnvelope, helloWorldScopeSpecUuid, helloWorldSpecifications } from "./testdata/hello-world.js";
@@ -351,98 +348,6 @@ describe("memorialize()", { timeout: 30_000 }, () => {
       ),
     );
     expect(after.grants).toEqual([]);
-  });
-});
-
-/** An HTTP proxy in front of the devnet's RPC that notes each call it passes on: an ABCI query's path, else the method. */
-async function recordingProxy(target: string) {
-  const paths: string[] = [];
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const call = JSON.parse(body.toString() || "{}") as { method?: string; params?: { path?: string } };
-    paths.push(call.method === "abci_query" ? (call.params?.path ?? "") : (call.method ?? ""));
-    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
-    response.writeHead(answer.status, { "content-type": "application/json" });
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    paths,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The envelope as it is while its signatures are awaited. */
-function unsigned(env: Envelope): Envelope {
-  const copy = clone(EnvelopeSchema, env);
-  copy.signatures = [];
-  return copy;
-}
-
-const scopePath = "/provenance.metadata.v1.Query/Scope";
-
-describe("prepare()", { timeout: 30_000 }, () => {
-  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
-  let prepared: Memorializer;
-  beforeAll(async () => {
-    await memorializer.publishSpecifications(chain);
-    proxy = await recordingProxy(devnet.url);
-    prepared = await createMemorializer({ rpcUrl: proxy.url, mnemonic: DEV_MNEMONICS.alice });
-    opened.push(prepared);
-  });
-  afterAll(() => proxy.close());
-
-  it("prices an envelope whose signatures are awaited; the signed one is then written without simulating", async () => {
-    const env = envelope();
-    proxy.paths.length = 0;
-    await prepared.prepare(unsigned(env));
-    expect(proxy.paths).toContain(scopePath);
-    expect(proxy.paths).toContain(simulatePath);
-    proxy.paths.length = 0;
-    const { outcomes } = await prepared.memorialize([env]);
-    expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
-    // No block since: the scope it read still holds, and so does the price.
-    expect(proxy.paths).toContain("abci_info");
-    expect(proxy.paths).not.toContain(scopePath);
-    expect(proxy.paths).not.toContain(simulatePath);
-  });
-
-  it("reads the scope again when a block was made in between, and keeps the price when it is unchanged", async () => {
-    const env = envelope();
-    await prepared.prepare(unsigned(env));
-    // A block that does not touch the scope.
-    await prepared.submit([send(prepared.address, publicKeyToAddress(bob.publicKey))]);
-    proxy.paths.length = 0;
-    const { outcomes } = await prepared.memorialize([env]);
-    expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
-    expect(proxy.paths).toContain(scopePath);
-    expect(proxy.paths).not.toContain(simulatePath);
-  });
-
-  it("prices again when the chain changed in between", async () => {
-    const scopeUuid = randomUUID();
-    const later = envelope({ scopeUuid, first: "Grace", last: "Hopper" });
-    await prepared.prepare(unsigned(later));
-    // Meanwhile another session creates the scope: the prepared Msgs would have created it too.
-    await prepared.memorialize([envelope({ scopeUuid })]);
-    proxy.paths.length = 0;
-    const { outcomes } = await prepared.memorialize([later]);
-    expect(outcomes.map((o) => [o.status, o.error?.message])).toEqual([["memorialized", undefined]]);
-    expect(outcomes[0]!.msgTypes).not.toContain(metadataTypeUrls.writeScope);
-    expect(proxy.paths).toContain(scopePath);
-    expect(proxy.paths).toContain(simulatePath);
-  });
-
-  it("still checks the signatures of the envelope it writes", async () => {
-    const env = envelope();
-    await prepared.prepare(unsigned(env));
-    const { outcomes } = await prepared.memorialize([unsigned(env)]);
-    expect(outcomes[0]!.status).toBe("failed");
-    expect(outcomes[0]!.error?.message).toMatch(/not signed by/);
   });
 });
 

@@ -16,20 +16,13 @@ import {
   HttpClient,
   Tendermint37Client,
 } from "@cosmjs/tendermint-rpc";
-import {
-  ContractSchema,
-  type Envelope,
-  MetadataAddress,
-  normalizeRecordName,
-  toCanonicalBinary,
-} from "@p8e/spec-model";
+import { type Envelope, MetadataAddress, normalizeRecordName } from "@p8e/spec-model";
 import {
   type Record as ChainRecord,
   type ContractSpecification,
   RecordSchema,
   type RecordSpecification,
   type Scope,
-  ScopeSchema,
   type ScopeSpecification,
 } from "@p8e/spec-model/metadata";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
@@ -160,15 +153,6 @@ export interface Memorializer {
    */
   memorialize(envelopes: readonly Envelope[]): Promise<MemorializeResult>;
   /**
-   * Gets ready for an envelope whose contract is final while its signatures are still awaited:
-   * reads what the chain holds for it, builds its Msgs and prices them by simulation. A later
-   * memorialize() of the signed envelope skips its own simulation when that price still holds:
-   * the chain holds the same scope, sessions and records, and the Msgs are of the same types and
-   * size. (They are not the same bytes: the session's context names the signed envelope's hash.)
-   * Otherwise it simulates as usual. Never rejects; what cannot be prepared is not.
-   */
-  prepare(envelope: Envelope): Promise<void>;
-  /**
    * Publishes the specifications the chain does not have yet (contract, record and scope
    * specifications, and contract-to-scope links), in transactions of at most `batchSize` Msgs.
    * @throws {MemorializerError} when a transaction fails.
@@ -193,24 +177,7 @@ interface ScopeState {
 interface PlannedEnvelope {
   readonly index: number;
   readonly msgs: MetadataMsg[];
-  /** A price prepared for exactly these Msgs, when one holds. */
-  readonly fee?: TxFee;
 }
-
-/** What prepare() learned about an envelope, by its session address. */
-interface PreparedPrice {
-  readonly contract: Uint8Array;
-  /** The chain's height before `state` was read: while it is still the latest, so is `state`. */
-  readonly height: number;
-  readonly scope: string;
-  readonly state: ScopeState;
-  readonly msgTypes: readonly string[];
-  readonly bodyLength: number;
-  readonly fee: TxFee;
-}
-
-// How many prepared prices are kept; the oldest is dropped beyond.
-const preparedLimit = 256;
 
 interface MutableOutcome {
   status: EnvelopeOutcome["status"];
@@ -323,7 +290,6 @@ interface Settings {
 class CosmosMemorializer implements Memorializer {
   readonly registry: Registry = createRegistry();
   readonly #recordSpecCache = new Map<string, readonly RecordSpecification[]>();
-  readonly #prepared = new Map<string, PreparedPrice>();
   readonly query: ChainQueries;
   readonly #comet: CometClient;
   readonly #wallet: OfflineDirectSigner;
@@ -452,12 +418,14 @@ class CosmosMemorializer implements Memorializer {
     }
     const scopes = new Map<string, ScopeState>();
     const recordSpecs = new Map<string, readonly RecordSpecification[]>();
-    // A block changes the chain's state and its height, nothing else does: a scope prepare() read
-    // is still what the chain holds while no block was made since.
-    const unchanged = await this.#unchangedScopes(addresses);
     await Promise.all([
       inParallel([...scopeIds], queryConcurrency, async ([key, id]) => {
-        scopes.set(key, unchanged.get(key) ?? (await this.#scopeState(id)));
+        const view = await this.query.scope(id);
+        scopes.set(key, {
+          scope: view?.scope ?? null,
+          sessions: new Set((view?.sessions ?? []).map((s) => MetadataAddress.fromBytes(s.sessionId).toString())),
+          records: new Map((view?.records ?? []).map((r) => [normalizeRecordName(r.name), r])),
+        });
       }),
       inParallel([...specIds], queryConcurrency, async ([key, id]) => {
         recordSpecs.set(key, await this.#recordSpecifications(id));
@@ -471,18 +439,29 @@ class CosmosMemorializer implements Memorializer {
       if (found === undefined) return;
       const state = scopes.get(found.scope.toString())!;
       const sessionKey = found.session.toString();
-      let built: { msgs: MetadataMsg[]; fresh: MetadataMsg[] };
+      const sessionExists = state.sessions.has(sessionKey);
+      let msgs: MetadataMsg[];
       try {
-        built = this.#msgsFor(envelope, found, state, recordSpecs, this.#settings.signatureCheck);
+        msgs = envelopeToMsgs(envelope, {
+          signer: this.address,
+          scope: state.scope,
+          sessionExists,
+          recordSpecifications: recordSpecs.get(found.contractSpecification.toString()) ?? [],
+          existingRecordInputs: this.#settings.existingRecordInputs,
+          signatureCheck: this.#settings.signatureCheck,
+        });
       } catch (cause) {
-        this.#prepared.delete(sessionKey);
         outcome.error = MemorializerError.from(cause, "invalid-envelope");
         return;
       }
-      const { msgs, fresh } = built;
+      // Records the chain already holds exactly as this envelope would write them are not resent.
+      const fresh = msgs.filter((msg) => {
+        if (msg.typeUrl !== metadataTypeUrls.writeRecord || msg.value.record === undefined) return true;
+        const onChain = state.records.get(normalizeRecordName(msg.value.record.name));
+        return onChain === undefined || !sameRecord(onChain, msg.value.record);
+      });
       outcome.msgTypes = fresh.map((m) => m.typeUrl);
-      if (state.sessions.has(sessionKey) && fresh.length === 0) {
-        this.#prepared.delete(sessionKey);
+      if (sessionExists && fresh.length === 0) {
         outcome.status = "already-memorialized";
         outcome.error = new MemorializerError(
           "already-memorialized",
@@ -490,148 +469,13 @@ class CosmosMemorializer implements Memorializer {
         );
         return;
       }
-      const fee = this.#preparedFee(sessionKey, envelope, state, fresh);
       applyToState(state, fresh);
-      planned.push({ index, msgs: fresh, ...(fee === undefined ? {} : { fee }) });
+      planned.push({ index, msgs: fresh });
     });
 
     const transactions: IncludedTx[] = [];
     await this.#sendPlanned(planned, outcomes, transactions);
     return { outcomes: outcomes.map(freeze), transactions };
-  }
-
-  prepare(envelope: Envelope): Promise<void> {
-    // A fee function prices without asking the chain: nothing to prepare.
-    if (typeof this.#settings.fee === "function") return Promise.resolve();
-    // Not in line with the writes: it sends nothing, and the sequence it prices with is only read.
-    return this.#prepare(envelope).catch(() => undefined);
-  }
-
-  async #prepare(envelope: Envelope): Promise<void> {
-    const found = envelopeAddresses(envelope);
-    const height = await this.#latestHeight();
-    const [state, recordSpecs] = await Promise.all([
-      this.#scopeState(found.scope),
-      this.#recordSpecifications(found.contractSpecification),
-    ]);
-    const specs = new Map([[found.contractSpecification.toString(), recordSpecs]]);
-    // The signatures are what is awaited: they are checked when the signed envelope is memorialized.
-    const { fresh } = this.#msgsFor(envelope, found, state, specs, "none");
-    if (fresh.length === 0 || fresh.length > this.#settings.batchSize) return;
-    const bodyBytes = this.#encodeBody(fresh, this.#settings.memo);
-    const sequence = this.#signerState?.sequence ?? BigInt((await this.query.account(this.address))?.sequence ?? 0);
-    const fee = await this.#fee(fresh, bodyBytes, sequence);
-    const session = found.session.toString();
-    this.#prepared.delete(session);
-    if (this.#prepared.size >= preparedLimit) this.#prepared.delete(this.#prepared.keys().next().value!);
-    this.#prepared.set(session, {
-      contract: contractBytes(envelope),
-      height,
-      scope: found.scope.toString(),
-      state,
-      msgTypes: fresh.map((m) => m.typeUrl),
-      bodyLength: bodyBytes.length,
-      fee,
-    });
-  }
-
-  /**
-   * The price prepare() found for a session, when it still holds for `msgs`: the same contract,
-   * the chain in the same state, Msgs of the same types and encoded size (they differ only in the
-   * signed envelope's hash, which has a fixed size). Used once.
-   */
-  #preparedFee(session: string, envelope: Envelope, state: ScopeState, msgs: readonly MetadataMsg[]) {
-    const prepared = this.#prepared.get(session);
-    if (prepared === undefined) return undefined;
-    this.#prepared.delete(session);
-    const holds =
-      msgs.length <= this.#settings.batchSize &&
-      prepared.msgTypes.length === msgs.length &&
-      prepared.msgTypes.every((type, i) => type === msgs[i]!.typeUrl) &&
-      sameState(prepared.state, state) &&
-      sameBytes(prepared.contract, contractBytes(envelope)) &&
-      this.#encodeBody(msgs, this.#settings.memo).length === prepared.bodyLength;
-    return holds ? prepared.fee : undefined;
-  }
-
-  /**
-   * The scopes prepare() read for these envelopes, by address, when the chain has made no block
-   * since (copies: planning changes them). Asks the chain's height only when one was prepared.
-   */
-  async #unchangedScopes(addresses: readonly (EnvelopeAddresses | undefined)[]): Promise<Map<string, ScopeState>> {
-    const candidates = addresses.flatMap((found) => {
-      const prepared = found === undefined ? undefined : this.#prepared.get(found.session.toString());
-      return prepared === undefined ? [] : [prepared];
-    });
-    const unchanged = new Map<string, ScopeState>();
-    if (candidates.length === 0) return unchanged;
-    const height = await this.#latestHeight().catch(() => undefined);
-    for (const prepared of candidates) {
-      if (prepared.height !== height) continue;
-      unchanged.set(prepared.scope, {
-        scope: prepared.state.scope,
-        sessions: new Set(prepared.state.sessions),
-        records: new Map(prepared.state.records),
-      });
-    }
-    return unchanged;
-  }
-
-  /** The height of the chain's latest block. */
-  async #latestHeight(): Promise<number> {
-    try {
-      return (await this.#comet.abciInfo()).lastBlockHeight ?? 0;
-    } catch (cause) {
-      throw new MemorializerError("query-failed", `abci_info failed: ${String(cause)}`, { cause });
-    }
-  }
-
-  /** What the chain holds for a scope: the scope (null when there is none), its sessions and its records by name. */
-  async #scopeState(id: MetadataAddress): Promise<ScopeState> {
-    const view = await this.query.scope(id);
-    return {
-      scope: view?.scope ?? null,
-      sessions: new Set((view?.sessions ?? []).map((s) => MetadataAddress.fromBytes(s.sessionId).toString())),
-      records: new Map((view?.records ?? []).map((r) => [normalizeRecordName(r.name), r])),
-    };
-  }
-
-  /**
-   * An envelope's Msgs against the chain's state, and those of them still to send: records the
-   * chain already holds exactly as this envelope would write them are not resent.
-   * @throws {MemorializerError} (or the spec model's error) for an envelope that cannot be written.
-   */
-  #msgsFor(
-    envelope: Envelope,
-    found: EnvelopeAddresses,
-    state: ScopeState,
-    recordSpecs: ReadonlyMap<string, readonly RecordSpecification[]>,
-    signatureCheck: NonNullable<EnvelopeToMsgsOptions["signatureCheck"]>,
-  ): { msgs: MetadataMsg[]; fresh: MetadataMsg[] } {
-    const msgs = envelopeToMsgs(envelope, {
-      signer: this.address,
-      scope: state.scope,
-      sessionExists: state.sessions.has(found.session.toString()),
-      recordSpecifications: recordSpecs.get(found.contractSpecification.toString()) ?? [],
-      existingRecordInputs: this.#settings.existingRecordInputs,
-      signatureCheck,
-    });
-    const fresh = msgs.filter((msg) => {
-      if (msg.typeUrl !== metadataTypeUrls.writeRecord || msg.value.record === undefined) return true;
-      const onChain = state.records.get(normalizeRecordName(msg.value.record.name));
-      return onChain === undefined || !sameRecord(onChain, msg.value.record);
-    });
-    return { msgs, fresh };
-  }
-
-  #encodeBody(msgs: readonly EncodeObject[], memo: string): Uint8Array {
-    try {
-      return this.registry.encodeTxBody({ messages: [...msgs], memo });
-    } catch (cause) {
-      throw new MemorializerError("invalid-argument", `cannot encode the transaction's Msgs: ${String(cause)}`, {
-        cause,
-      });
-    }
   }
 
   /**
@@ -702,9 +546,7 @@ class CosmosMemorializer implements Memorializer {
     while (remaining.length > 0) {
       const msgs = remaining.flatMap((item) => item.msgs);
       try {
-        // A prepared price is for one envelope's Msgs alone.
-        const fee = remaining.length === 1 ? remaining[0]!.fee : undefined;
-        const included = await this.#sendTx(msgs, this.#settings.memo, fee);
+        const included = await this.#sendTx(msgs, this.#settings.memo);
         transactions.push(included);
         for (const item of remaining) outcomes[item.index]!.txHashes.push(included.hash);
         return;
@@ -748,20 +590,23 @@ class CosmosMemorializer implements Memorializer {
     return this.#signerState;
   }
 
-  /**
-   * Builds, prices (unless `prepared` gives the price), signs and broadcasts one transaction, then
-   * waits for it to be included.
-   */
-  async #sendTx(msgs: readonly EncodeObject[], memo: string, prepared?: TxFee): Promise<IncludedTx> {
+  /** Builds, prices, signs and broadcasts one transaction, then waits for it to be included. */
+  async #sendTx(msgs: readonly EncodeObject[], memo: string): Promise<IncludedTx> {
     const msgTypes = msgs.map((m) => m.typeUrl);
-    const bodyBytes = this.#encodeBody(msgs, memo);
-    let known = prepared;
+    let bodyBytes: Uint8Array;
+    try {
+      bodyBytes = this.registry.encodeTxBody({ messages: [...msgs], memo });
+    } catch (cause) {
+      throw new MemorializerError("invalid-argument", `cannot encode the transaction's Msgs: ${String(cause)}`, {
+        cause,
+      });
+    }
     for (let attempt = 0; ; attempt++) {
       const { accountNumber, sequence } = await this.#account();
       let fee: TxFee;
       let txBytes: Uint8Array;
       try {
-        fee = known ?? (await this.#fee(msgs, bodyBytes, sequence));
+        fee = await this.#fee(msgs, bodyBytes, sequence);
         txBytes = await this.#sign(bodyBytes, fee, accountNumber, sequence);
       } catch (cause) {
         const error = MemorializerError.from(cause, "simulation-failed");
@@ -789,11 +634,6 @@ class CosmosMemorializer implements Memorializer {
       // Accepted into the mempool: the sequence is used, whatever the block makes of the Msgs.
       this.#signerState = { accountNumber, sequence: sequence + 1n };
       const result = await this.#waitForInclusion(hash, hashBytes);
-      if (result.result.code === outOfGasCode && result.result.codespace === "sdk" && known !== undefined) {
-        // The prepared price fell short after all: nothing was written; price it afresh.
-        known = undefined;
-        continue;
-      }
       if (result.result.code !== 0) {
         throw txFailure(result.result, msgTypes, "deliver", { txHash: hash, height: result.height });
       }
@@ -919,29 +759,6 @@ function details(error: MemorializerError) {
     ...(error.log === undefined ? {} : { log: error.log }),
     ...(error.txHash === undefined ? {} : { txHash: error.txHash }),
   };
-}
-
-// The Cosmos SDK's ErrOutOfGas (codespace "sdk").
-const outOfGasCode = 11;
-
-function contractBytes(envelope: Envelope): Uint8Array {
-  return envelope.contract === undefined ? new Uint8Array() : toCanonicalBinary(ContractSchema, envelope.contract);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function sameState(a: ScopeState, b: ScopeState): boolean {
-  if ((a.scope === null) !== (b.scope === null)) return false;
-  if (a.scope !== null && b.scope !== null && !equals(ScopeSchema, a.scope, b.scope)) return false;
-  if (a.sessions.size !== b.sessions.size || [...a.sessions].some((s) => !b.sessions.has(s))) return false;
-  if (a.records.size !== b.records.size) return false;
-  for (const [name, record] of a.records) {
-    const other = b.records.get(name);
-    if (other === undefined || !equals(RecordSchema, record, other)) return false;
-  }
-  return true;
 }
 
 function sameRecord(onChain: ChainRecord, proposed: ChainRecord): boolean {

@@ -191,8 +191,6 @@ export function createParty(options: PartyOptions): Party {
     }
     const saved = await save(record, { result: resultBytes, status: "FRAGMENT" });
     if (!requested) await sendRequest(saved);
-    // While the others execute and sign, the chain write is priced (the contract is final).
-    void memorializer.prepare(result.envelope);
     return saved;
   }
 

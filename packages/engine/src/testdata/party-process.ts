@@ -43,7 +43,6 @@ const memorializer: typeof real = {
   query: real.query,
   submit: (msgs, options) => real.submit(msgs, options),
   publishSpecifications: (specifications) => real.publishSpecifications(specifications),
-  prepare: (envelope) => real.prepare(envelope),
   close: () => real.close(),
   async memorialize(envelopes) {
     say({ event: "memorializing" });

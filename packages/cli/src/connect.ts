@@ -3,12 +3,20 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { KeyPair } from "@p8e/hashing-crypto";
-import { createKeystore, createNodeClient, DEV_PASSPHRASE, NODE_KEY_NAME, type PartyKeyPairs } from "@p8e/node-env";
+import {
+  createKeystore,
+  createNodeClient,
+  DEV_PASSPHRASE,
+  NODE_KEY_NAME,
+  type PartyKeyPairs,
+  readRuntimeInfo,
+} from "@p8e/node-env";
 import { CliError } from "./errors.js";
 
 /** The global options every command sees. */
 export interface GlobalOptions {
-  readonly api: string;
+  /** --api or P8E_API_URL; without either, the environment running on the data folder, or 127.0.0.1:7070. */
+  readonly api?: string;
   readonly json?: boolean;
   readonly dataDir?: string;
   readonly key?: string;
@@ -64,7 +72,20 @@ export function partyKeys(options: GlobalOptions): PartyKeyPairs {
   return createKeystore(join(dir, "keys")).open(NODE_KEY_NAME, passphrase(true));
 }
 
+/** The default API URL: `npm start`'s and `p8e env up`'s without flags. */
+export const DEFAULT_API_URL = "http://127.0.0.1:7070";
+
+/**
+ * The environment's API: --api (or P8E_API_URL), else the one the environment running on the data
+ * folder names (`node-env.json`, written once it is ready), else the default.
+ */
+export function apiUrl(options: GlobalOptions): string {
+  if (options.api !== undefined) return options.api;
+  const dir = dataDir(options);
+  return (dir === undefined ? undefined : readRuntimeInfo(dir)?.apiUrl) ?? DEFAULT_API_URL;
+}
+
 /** A client of the environment's API, authenticated with the party's key. */
 export function apiClient(options: GlobalOptions, authenticated = true) {
-  return createNodeClient({ baseUrl: options.api, ...(authenticated ? { key: partyKey(options) } : {}) });
+  return createNodeClient({ baseUrl: apiUrl(options), ...(authenticated ? { key: partyKey(options) } : {}) });
 }

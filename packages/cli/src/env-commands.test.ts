@@ -48,7 +48,8 @@ describe("p8e env", { timeout: 120_000 }, () => {
     expect(readFileSync(summary.pidFile, "utf8").trim()).toBe(String(summary.pid));
     expect(alive(summary.pid)).toBe(true);
 
-    const status = await p8e(["env", "status", "--api", api], dir);
+    // The data folder names the running environment's API: no --api needed.
+    const status = await p8e(["env", "status", "--data-dir", data], dir);
     expect(status.code, status.err).toBe(0);
     expect(status.out).toContain("ready      true");
     // --peer reached the environment as P8E_PEERS: it looks for that store (nobody answers there).
@@ -64,6 +65,7 @@ describe("p8e env", { timeout: 120_000 }, () => {
     expect(down.out).toContain(`stopped the environment on ${data} (pid ${summary.pid})`);
     expect(alive(summary.pid)).toBe(false);
     expect(existsSync(summary.pidFile)).toBe(false);
+    expect(existsSync(join(data, "node-env.json"))).toBe(false);
     expect(readFileSync(summary.logFile, "utf8")).toContain("p8e node-env ready");
 
     const none = await p8e(["env", "down", "--data-dir", data], dir);

@@ -4,12 +4,15 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statS
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  closeOnSignals,
   createApiRoutes,
   createLogger,
   createNodeClient,
+  describeNodeEnv,
   isNodeEnvError,
   loadNodeEnvConfig,
   type NodeEnvConfig,
+  readRuntimeInfo,
   startNodeEnv,
 } from "@p8e/node-env";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -118,12 +121,6 @@ export function nodeEnvEntry(): string {
   // The source condition maps dist/*.js to src/*.ts; the bin follows the same layout.
   const entry = index.endsWith(".ts") ? bin.replace(/^(\.\/)?dist\//, "src/").replace(/\.js$/, ".ts") : bin;
   return join(root, entry);
-}
-
-/** The API's URL for a client on this machine: the host it listens on, or loopback for any-address. */
-function localApiUrl(config: NodeEnvConfig, port: number): string {
-  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** The last `lines` lines of the log written since `offset`. */
@@ -253,6 +250,7 @@ export function registerEnvCommands(program: Command): void {
 /** Runs the environment in this process until SIGINT or SIGTERM; a second one exits at once. */
 async function upForeground(options: GlobalOptions, config: NodeEnvConfig): Promise<void> {
   const env = await startNodeEnv(config, { logger: createLogger(config.logLevel), routes: createApiRoutes });
+  const stopped = closeOnSignals(env, (line) => process.stderr.write(`${line}\n`), "p8e");
   const summary = {
     address: env.address,
     apiUrl: env.apiUrl,
@@ -261,30 +259,8 @@ async function upForeground(options: GlobalOptions, config: NodeEnvConfig): Prom
     chainId: env.chainId,
     dataDir: config.dataDir,
   };
-  await new Promise<void>((done, fail) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        process.stderr.write(`p8e: ${signal} again, exiting now\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write(`\n${signal}: stopping (in-flight work finishes first)…\n`);
-      env.close().then(done, fail);
-    };
-    process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    print(options, summary, () =>
-      [
-        "p8e environment ready (Ctrl-C stops it)",
-        `  party    ${summary.address}`,
-        `  api      ${summary.apiUrl}   (health ${summary.apiUrl}/healthz, metrics ${summary.apiUrl}/metrics)`,
-        `  eos      ${summary.eosUrl}`,
-        `  chain    ${summary.rpcUrl} (${summary.chainId})`,
-        `  data     ${summary.dataDir}`,
-      ].join("\n"),
-    );
-  });
+  print(options, summary, () => describeNodeEnv(env, "p8e environment ready (Ctrl-C stops it)"));
+  await stopped;
   if (options.json !== true) process.stdout.write("stopped\n");
 }
 
@@ -333,22 +309,22 @@ async function upDetached(
     );
   };
 
-  // With port 0 the API's port is known only from node-env's ready line in the log.
+  // The environment names its API (on whatever port it got) in the data folder once it is ready.
   const until = Date.now() + options.timeout * 1000;
-  let apiUrl = config.apiPort === 0 ? undefined : localApiUrl(config, config.apiPort);
+  let apiUrl: string | undefined;
   for (;;) {
     if (exit !== undefined) throw failed(`the environment ended before it was ready (${exit})`);
     if (Date.now() > until) {
       process.kill(pid, "SIGTERM");
       throw failed(`the environment was not ready within ${options.timeout} s, so it was stopped (--timeout)`);
     }
-    apiUrl ??= /^\s+api\s+(http\S+)/m.exec(logTail(logFile, offset, Number.MAX_SAFE_INTEGER))?.[1];
+    const running = readRuntimeInfo(config.dataDir);
+    if (running?.pid === pid) apiUrl = running.apiUrl;
     if (apiUrl !== undefined && (await isReady(apiUrl))) break;
     await delay(200);
   }
   child.unref();
   const info = await createNodeClient({ baseUrl: apiUrl }).getInfo({});
-  const apiFlag = apiUrl === "http://127.0.0.1:7070" ? "" : ` --api ${apiUrl}`;
   const dataFlag = config.dataDir === resolve(userCwd(), ".p8e") ? "" : ` --data-dir ${config.dataDir}`;
   const summary = {
     pid,
@@ -370,7 +346,7 @@ async function upDetached(
       `  chain    ${summary.rpcUrl} (${summary.chainId})`,
       `  data     ${summary.dataDir}`,
       `  log      ${logFile}`,
-      `status: p8e env status${apiFlag}`,
+      `status: p8e env status${dataFlag}`,
       `stop:   p8e env down${dataFlag}`,
     ].join("\n"),
   );

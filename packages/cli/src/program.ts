@@ -18,7 +18,12 @@ import { registerPeerCommands } from "./peer-commands.js";
 export function createProgram(): Command {
   const program = new Command("p8e")
     .description("P8e contracts, keys, scopes and environments")
-    .addOption(new Option("--api <url>", "the environment's API").env("P8E_API_URL").default("http://127.0.0.1:7070"))
+    .addOption(
+      new Option(
+        "--api <url>",
+        "the environment's API (default: the one running on the data folder, else http://127.0.0.1:7070)",
+      ).env("P8E_API_URL"),
+    )
     .option("--json", "print JSON for scripts")
     .addOption(new Option("--data-dir <dir>", "the environment's data folder (its node key)").env("P8E_DATA_DIR"))
     .addOption(new Option("--key <name>", "use this keystore key instead of the environment's node key"))

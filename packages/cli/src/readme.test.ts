@@ -125,8 +125,8 @@ describe("the README walk-through", { timeout: 240_000 }, () => {
         // SERVICER_ADDRESS also stands inside a word (--party SERVICER=SERVICER_ADDRESS).
         return withPorts(address === undefined ? a : a.replace("SERVICER_ADDRESS", address));
       });
-      // As `npm start` leaves it: the API at its URL, its data folder (.p8e) found from the working folder.
-      const result = await p8e(filled, repo, { P8E_API_URL: env.apiUrl, ...variables });
+      // As `npm start` leaves it: its data folder (.p8e), found from the working folder, names its API.
+      const result = await p8e(filled, repo, variables);
       expect(result.code, `${line}\n${result.out}${result.err}`).toBe(0);
       scope = /^scope +(scope1\S+)/m.exec(result.out)?.[1] ?? scope;
       specHash = /^published .* spec (\S+)/m.exec(result.out)?.[1] ?? specHash;

@@ -1,6 +1,5 @@
 // `p8e envelope …` as a user runs it: spawned processes against a running environment.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair, generateMnemonic } from "@p8e/hashing-crypto";
@@ -15,7 +14,7 @@ import {
   startNodeEnv,
 } from "@p8e/node-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliDir, p8e as run } from "./test-support.js";
+import { cliDir, freePort, p8e as run } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "p8e-cli-envelope-"));
 let env: NodeEnv;
@@ -33,14 +32,6 @@ const p8e = (args: string[], extra: Record<string, string> = {}) =>
 const asServicer = (args: string[]) =>
   p8e(args, { P8E_API_URL: servicer.apiUrl, P8E_DATA_DIR: join(dir, "servicer"), P8E_PASSPHRASE: SERVICER_PASSPHRASE });
 const SERVICER_PASSPHRASE = "servicer passphrase";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A servicer that never answers. */
 function strangerKeys() {

@@ -281,7 +281,7 @@ try {
     `two_party           p50 ${summary.two_party_p50_ms} ms, p99 ${summary.two_party_p99_ms} ms (${twoPartyRuns} executions, invoke → approved → merged → memorialized, a store each)`,
   );
   console.log("two_party phases    (medians, ms; the invoker executes while its request travels)");
-  phases.forEach(([name], p) => console.log(`  ${name.padEnd(42)} ${median(phaseTimes[p]!)}`));
+  for (const [p, [name]] of phases.entries()) console.log(`  ${name.padEnd(42)} ${median(phaseTimes[p]!)}`);
   console.log(JSON.stringify(summary));
 } finally {
   await env.close();

@@ -16,7 +16,7 @@ import {
 } from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, startEosServer } from "@p8e/eos-server";
-import type { KeyPair } from "@p8e/hashing-crypto";
+import { bytesToHex, type KeyPair } from "@p8e/hashing-crypto";
 import { createMemorializer, type EnvelopeOutcome, type Memorializer } from "@p8e/memorializer";
 import { keystorePassphrase, type NodeEnvConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
@@ -147,8 +147,15 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       eosUrl = server.url;
       logger.info({ url: server.url }, "object store started");
     }
+    // Peers' stores by their parties' encryption keys, as discovery finds them: mail to a peer also
+    // goes straight into its store (replication from this one still follows).
+    const peerStores = new Map<string, string>();
     const eos = countingEos(
-      createEosClient({ baseUrl: eosUrl, keys: { encryption: keys.encryption, signing: keys.signing } }),
+      createEosClient({
+        baseUrl: eosUrl,
+        keys: { encryption: keys.encryption, signing: keys.signing },
+        directDelivery: (key) => peerStores.get(bytesToHex(key)),
+      }),
       metrics,
     );
     closers.push(() => eos.close());
@@ -225,7 +232,10 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
       keys,
       eos,
       network: config.network,
-      addParties: (parties) => engine.addParties(parties),
+      addParties: (parties) => {
+        engine.addParties(parties);
+        for (const party of parties) peerStores.set(bytesToHex(party.encryption), party.storeUrl);
+      },
       logger: logger.child({ component: "peers" }),
       ...(embeddedStore === undefined ? {} : { trustStore: (nodeKey) => embeddedStore.trustPeer(nodeKey) }),
       ...(devnet === undefined ? {} : { fund: (address) => fundOnDevnet(memorializer, address) }),

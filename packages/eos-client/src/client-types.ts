@@ -46,6 +46,13 @@ export interface EosClientOptions {
    * the network; default true. The worker starts with the client and stops on `close()`.
    */
   readonly cryptoWorker?: boolean;
+  /**
+   * Where a mail recipient's own store is, when it is not this one (e.g. from its party card). Mail
+   * to such a recipient is then also put straight into that store, besides this one, instead of
+   * reaching it only by this store's replication a hop later. The copy here still counts: a direct
+   * put that fails changes nothing, replication delivers. Default: none.
+   */
+  readonly directDelivery?: (recipientKey: Uint8Array) => string | undefined;
 }
 
 /** Per-call options. */

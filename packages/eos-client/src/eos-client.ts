@@ -9,7 +9,7 @@ import {
   type Transport,
 } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { decryptDime, encryptDime, sign } from "@p8e/hashing-crypto";
+import { decryptDime, encryptDime, encryptDimeBytes, sign } from "@p8e/hashing-crypto";
 import { EosService, type MailItem } from "@p8e/spec-model/eos";
 import { MailboxService, type ObjectResponse, ObjectService, PublicKeyService } from "@p8e/spec-model/objectstore";
 import { createChunkTransport } from "./chunk-transport.js";
@@ -48,6 +48,10 @@ import { WindowedSessionManager } from "./window-session-manager.js";
 
 /** Objects from this size on are encrypted and decrypted on the client's worker thread. */
 const OFFLOAD_MIN_BYTES = 256 * 1024;
+
+/** The MultiStreamHeader metadata that marks a Put as a replica (a store replicates it no further). */
+const SOURCE_TYPE_KEY = "SOURCE::TYPE";
+const SOURCE_REPLICATION = "REPLICATION";
 
 /**
  * Creates a client for one party. It authenticates lazily (signed challenge → bearer token, renewed
@@ -262,6 +266,29 @@ export function createEosClient(options: EosClientOptions): EosClient {
     };
   }
 
+  /** The recipients' own stores other than this one, each once. */
+  function directStores(recipients: readonly Uint8Array[]): string[] {
+    if (options.directDelivery === undefined) return [];
+    const urls = new Set<string>();
+    for (const key of recipients) {
+      const url = options.directDelivery(key);
+      if (url !== undefined && url !== options.baseUrl) urls.add(url);
+    }
+    return [...urls];
+  }
+
+  const directClients = new Map<string, EosClient>();
+  /** A client of another store, with this party's keys (it puts this party's own mail there). */
+  function directClient(url: string): EosClient {
+    let direct = directClients.get(url);
+    if (direct === undefined) {
+      const { directDelivery: _, ...rest } = options;
+      direct = createEosClient({ ...rest, baseUrl: url, cryptoWorker: false });
+      directClients.set(url, direct);
+    }
+    return direct;
+  }
+
   const client: EosClient = {
     publicKey: encryption.publicKey,
 
@@ -349,11 +376,32 @@ export function createEosClient(options: EosClientOptions): EosClient {
 
     async sendMail(data, mail) {
       checkMail(mail, encryption.publicKey);
-      return client.put(data, {
-        ...mail,
+      const metadata = { ...(mail.metadata ?? {}), [MAIL_TYPE_KEY]: mail.type };
+      const stores = directStores(mail.to);
+      if (stores.length === 0 || data.length >= OFFLOAD_MIN_BYTES) {
+        return client.put(data, { ...mail, audience: mail.to, metadata });
+      }
+      // Encrypted once: the same DIME goes into this store (the copy that counts, replicated as
+      // usual) and at once into each recipient's store, marked as the replica it is, so the
+      // recipient's store neither waits for the replication hop nor replicates it onwards.
+      const dime = await encryptDimeBytes(data, {
+        owner: encryption.publicKey,
         audience: mail.to,
-        metadata: { ...(mail.metadata ?? {}), [MAIL_TYPE_KEY]: mail.type },
+        metadata,
+        signer: signing,
       });
+      const properties: [string, Uint8Array][] = [
+        ["HASH", dime.hash],
+        ["SIGNATURE", dime.signature!],
+        ["SIGNATURE_PUBLIC_KEY", new TextEncoder().encode(dime.signerPem!)],
+      ];
+      const raw = { dime: dime.bytes, properties, contentLength: data.length };
+      for (const url of stores) {
+        void directClient(url)
+          .putDime({ ...raw, headerMetadata: { [SOURCE_TYPE_KEY]: SOURCE_REPLICATION }, timeoutMs })
+          .catch(() => {});
+      }
+      return client.putDime({ ...raw, ...(mail.signal === undefined ? {} : { signal: mail.signal }) });
     },
 
     async fetchMail(max = 100, settings) {
@@ -485,6 +533,8 @@ export function createEosClient(options: EosClientOptions): EosClient {
       closing.abort();
       sessions.abort();
       offload?.close();
+      for (const direct of directClients.values()) direct.close();
+      directClients.clear();
     },
   };
   return client;

@@ -2,7 +2,6 @@ import { createServer as createHttp2Server } from "node:http2";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { PartyKeys } from "@p8e/engine";
 import { createEosClient, type EosClient } from "@p8e/eos-client";
 import { type EosServer, silentLogger, startEosServer } from "@p8e/eos-server";
 import { generateKeyPair, generateMnemonic, sign } from "@p8e/hashing-crypto";
@@ -11,7 +10,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PartyKeyPairs, partyKeysFromMnemonic } from "../keystore.js";
 import { freePort, tempDir } from "../testdata/temp-dir.js";
-import { publishPartyCard, startPeerDiscovery } from "./peer-discovery.js";
+import { type PeerParty, publishPartyCard, startPeerDiscovery } from "./peer-discovery.js";
 
 const dir = tempDir();
 const closers: (() => unknown)[] = [];
@@ -35,7 +34,7 @@ async function partyWithStore(
 
 /** Discovery for `self` towards `urls`, recording what it admits. */
 function discover(self: { keys: PartyKeyPairs; store: EosServer; eos: EosClient }, urls: string[]) {
-  const admitted: PartyKeys[] = [];
+  const admitted: PeerParty[] = [];
   const trusted: Uint8Array[] = [];
   const funded: string[] = [];
   const discovery = startPeerDiscovery({
@@ -96,6 +95,7 @@ describe("startPeerDiscovery", () => {
     expect(discovery.status()[0]!.parties.map((p) => p.address)).toEqual([bob.keys.address]);
     expect(admitted.map((p) => hex(p.signing))).toEqual([hex(bob.keys.signing.publicKey)]);
     expect(admitted.map((p) => hex(p.encryption))).toEqual([hex(bob.keys.encryption.publicKey)]);
+    expect(admitted.map((p) => p.storeUrl)).toEqual([bob.store.url]);
     expect(trusted.map(hex)).toEqual([hex(bob.store.nodePublicKey)]);
     expect(funded).toEqual([bob.keys.address]);
     const route = await alice.store.storage.getKey(Buffer.from(bob.keys.encryption.publicKey).toString("base64"));

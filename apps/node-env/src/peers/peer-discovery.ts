@@ -30,6 +30,8 @@ export interface PeerParty extends PartyKeys {
   readonly address: string;
   /** The node key of the party's store, trusted for its replicas. */
   readonly storeNodeKey: Uint8Array;
+  /** The party's store, where its mail and objects go. */
+  readonly storeUrl: string;
 }
 
 export interface PeerDiscoveryOptions {
@@ -40,8 +42,8 @@ export interface PeerDiscoveryOptions {
   readonly network: "testnet" | "mainnet";
   /** Accepts a peer store's replicas (the embedded store); absent with a remote store. */
   readonly trustStore?: (nodeKey: Uint8Array) => void;
-  /** Adds found parties' keys to the engine's directory. */
-  readonly addParties: (parties: readonly PartyKeys[]) => void;
+  /** Takes in found parties: their keys for the engine's directory, their stores for mail. */
+  readonly addParties: (parties: readonly PeerParty[]) => void;
   /** Funds a found party's account (the embedded devnet only). */
   readonly fund?: (address: string) => Promise<void>;
   readonly logger: Logger;
@@ -107,7 +109,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
         encryption: hexKey(peer.encryptionKey),
         storeNodeKey: hexKey(peer.nodeKey),
       };
-      const found = { ...party, address: publicKeyToAddress(party.signing, prefix) };
+      const found = { ...party, address: publicKeyToAddress(party.signing, prefix), storeUrl: peer.eosUrl };
       await admit(peer.eosUrl, found);
       Object.assign(status, { state: "found", parties: [found], lastError: undefined });
       return;
@@ -134,10 +136,11 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
             encryption: card.encryptionPublicKey,
             storeNodeKey: card.storeNodePublicKey,
             address: publicKeyToAddress(card.signingPublicKey, prefix),
+            // Each party is reached at the store its card names (a store that only replays another
+            // party's card cannot draw that party's mail to itself).
+            storeUrl: card.storeUrl,
           }));
-          // Each party is reached at the store its card names (a store that only replays another
-          // party's card cannot draw that party's mail to itself).
-          for (const [i, party] of parties.entries()) await admit(cards[i]!.storeUrl, party);
+          for (const party of parties) await admit(party.storeUrl, party);
           Object.assign(status, { state: "found", parties, lastError: undefined });
           logger.info({ peer, parties: parties.map((p) => p.address) }, "peer found");
           return;

@@ -155,12 +155,25 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
       signing: keyPairFromMnemonic(mnemonic).publicKey,
       encryption: keyPairFromMnemonic(mnemonic, { path: ENCRYPTION_PATH }).publicKey,
     }));
+    const storeOf = new Map(
+      options.parties.map((name, index) => [
+        Buffer.from(directory[index]!.encryption).toString("hex"),
+        servers.get(name)!.url,
+      ]),
+    );
     for (const [index, name] of options.parties.entries()) {
       const mnemonic = mnemonics[index]!;
       const signing = keyPairFromMnemonic(mnemonic);
       const encryption = keyPairFromMnemonic(mnemonic, { path: ENCRYPTION_PATH });
       const eosServer = servers.get(name)!;
-      const eos = createEosClient({ baseUrl: eosServer.url, keys: { encryption, signing } });
+      const eos = createEosClient({
+        baseUrl: eosServer.url,
+        keys: { encryption, signing },
+        // With a store each, mail also goes straight into the recipient's store.
+        ...(options.stores === "per-party"
+          ? { directDelivery: (key: Uint8Array) => storeOf.get(Buffer.from(key).toString("hex")) }
+          : {}),
+      });
       cleanups.push(() => eos.close());
       const memorializer = await createMemorializer({ rpcUrl: devnet.url, mnemonic });
       cleanups.push(() => memorializer.close());

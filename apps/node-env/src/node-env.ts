@@ -22,9 +22,11 @@ import { keystorePassphrase, type NodeEnvConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
 import { EXAMPLE_CONTRACTS, type PublishedContract, publishContract } from "./examples.js";
 import { type HttpServer, listenHttp } from "./http-server.js";
+import { countingEos, observe, recentByExecution } from "./instrumented.js";
 import { createKeystore, eosNodeKeyFromMnemonic, type PartyKeyPairs } from "./keystore.js";
 import { componentLogger, type Logger } from "./logger.js";
 import { createMetrics, type NodeEnvMetrics } from "./metrics.js";
+import { fundOnDevnet } from "./peers/devnet-funds.js";
 import { type PeerStatus, publishPartyCard, startPeerDiscovery } from "./peers/peer-discovery.js";
 import { isStoreUrl, loadSavedPeers, savePeer } from "./peers/saved-peers.js";
 import { createRequestHandler, type RouteRegistrar } from "./routes.js";
@@ -365,25 +367,6 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
   }
 }
 
-/** What the embedded devnet's account gives each peer it finds: a hundredth of its genesis balance. */
-const PEER_FUNDS = DEV_ACCOUNT_BALANCE / 100n;
-
-/** Funds a peer's account on the embedded devnet from this party's account, unless it has half of PEER_FUNDS. */
-async function fundOnDevnet(memorializer: Memorializer, address: string): Promise<void> {
-  const balance = await memorializer.query.balance(address);
-  if (BigInt(balance.amount) >= PEER_FUNDS / 2n) return;
-  await memorializer.submit([
-    {
-      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-      value: {
-        fromAddress: memorializer.address,
-        toAddress: address,
-        amount: [{ denom: "nhash", amount: String(PEER_FUNDS) }],
-      },
-    },
-  ]);
-}
-
 /** Creates the data folder (and a .gitignore in it, so a data folder inside a clone is never committed). */
 function prepareDataDir(dataDir: string): void {
   try {
@@ -431,70 +414,4 @@ function portError(error: NodeJS.ErrnoException, what: string, port: number, var
     );
   }
   return NodeEnvError.from(error);
-}
-
-/** The client with its Puts counted in the metrics (methods stay bound to the client itself). */
-function countingEos(eos: EosClient, metrics: NodeEnvMetrics): EosClient {
-  const counted =
-    <A extends unknown[]>(put: (...args: A) => Promise<{ readonly contentLength: number }>) =>
-    async (...args: A) => {
-      const result = await put(...args);
-      metrics.eosObjects.inc();
-      metrics.eosBytes.inc(result.contentLength);
-      return result;
-    };
-  return new Proxy(eos, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      const bound = value.bind(target);
-      return property === "put" || property === "putMessage" ? counted(bound) : bound;
-    },
-  });
-}
-
-/**
- * `target` with `method`'s results passed to `onResult` (and, with its arguments, to `onCall`);
- * other members stay bound to the target itself.
- */
-function observe<T extends object, R>(
-  target: T,
-  method: keyof T & string,
-  onResult: (result: R) => void,
-  // biome-ignore lint/suspicious/noExplicitAny: the method's first argument, whatever it is
-  onCall?: (first: any, result: R) => void,
-): T {
-  return new Proxy(target, {
-    get(object, property) {
-      const value: unknown = Reflect.get(object, property, object);
-      if (typeof value !== "function") return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(object);
-      if (property !== method) return bound;
-      return async (...args: unknown[]) => {
-        const result = (await bound(...args)) as R;
-        onResult(result);
-        onCall?.(args[0], result);
-        return result;
-      };
-    },
-  });
-}
-
-/** A small map by execution UUID that forgets its oldest entries beyond `limit`. */
-function recentByExecution<V extends object>(limit: number) {
-  const entries = new Map<string, V>();
-  return {
-    merge(executionUuid: string | undefined, value: V) {
-      if (executionUuid === undefined) return;
-      const merged = { ...entries.get(executionUuid), ...value };
-      entries.delete(executionUuid);
-      entries.set(executionUuid, merged);
-      while (entries.size > limit) entries.delete(entries.keys().next().value!);
-    },
-    take(executionUuid: string): V | undefined {
-      const value = entries.get(executionUuid);
-      entries.delete(executionUuid);
-      return value;
-    },
-  };
 }

@@ -113,6 +113,8 @@ export async function startNodeEnv(config: NodeEnvConfig, options: StartOptions)
         dataDir: join(config.dataDir, "devnet"),
         host: config.host,
         port: config.devnetPort,
+        onBlockError: (height, error) =>
+          logger.error({ err: error, height, component: "devnet" }, "block not committed"),
         ...(config.devnetBlockIntervalMs === 0 ? { instant: true } : { blockIntervalMs: config.devnetBlockIntervalMs }),
         ...(config.network === "mainnet" ? { bech32Prefix: "pb" } : {}),
         genesis: {

@@ -225,6 +225,30 @@ describe("createDevnet()", () => {
   });
 });
 
+describe("DevnetOptions.onBlockError", () => {
+  it("is told the height and the error of a timed block that could not be committed, and blocks go on", async () => {
+    const failures: [number, string][] = [];
+    const devnet = createDevnet({
+      blockIntervalMs: 20,
+      onBlockError: (height, error) => failures.push([height, (error as Error).message]),
+    });
+    const produce = devnet.produceBlock.bind(devnet);
+    let calls = 0;
+    // The first timed block fails as a refused database write would; later ones are produced.
+    devnet.produceBlock = () => {
+      calls += 1;
+      if (calls === 1) throw new Error("database is locked");
+      return produce();
+    };
+    running.push(devnet);
+    await devnet.start();
+    const height = devnet.height;
+    for (let i = 0; i < 100 && devnet.height < height + 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(failures).toEqual([[height + 1, "database is locked"]]);
+    expect(devnet.height).toBeGreaterThanOrEqual(height + 2);
+  });
+});
+
 describe("Devnet.stop()", () => {
   it("ends a broadcast that waits for inclusion instead of leaving it hanging", async () => {
     const devnet = createDevnet({ blockIntervalMs: 60_000 });

@@ -33,6 +33,11 @@ export interface DevnetOptions {
   readonly port?: number;
   /** How long broadcast_tx_commit waits for inclusion; 10 s (CometBFT's default) unless given. */
   readonly commitTimeoutMs?: number;
+  /**
+   * Told when a timed block could not be committed (its txs are dropped and the chain goes on); a
+   * line on stderr unless given, so that an embedding process can put it in its own logs.
+   */
+  readonly onBlockError?: (height: number, error: unknown) => void;
 }
 
 /** How broadcast waits: after CheckTx (sync), not at all (async), or until included (commit). */
@@ -180,9 +185,12 @@ export class DevnetNode implements Devnet {
         this.produceBlock();
       } catch (error) {
         // The block was not committed (the database refused it); its txs are dropped, the chain goes on.
-        console.error(
-          `p8e-devnet: block ${this.height + 1} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        const height = this.height + 1;
+        if (this.#options.onBlockError !== undefined) this.#options.onBlockError(height, error);
+        else
+          console.error(
+            `p8e-devnet: block ${height} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
       }
       this.#schedule();
     }, this.#options.blockIntervalMs ?? 1000);

@@ -1,0 +1,172 @@
+// What both sides of a party's flow share: the parts it works with, the envelope store's writes
+// (each one stamped and told to the watchers), and ending an envelope in ERROR with the mail that
+// says so.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  type Envelope,
+  EnvelopeError_Type,
+  EnvelopeErrorSchema,
+  EnvelopeSchema,
+  MetadataAddress,
+} from "@p8e/spec-model";
+import { EngineError } from "../errors.js";
+import { uniqueKeys } from "../parties.js";
+import type { AnswerRecord, EnvelopeRecord, EnvelopeStatus } from "./envelope-store.js";
+import type { ApprovalPolicy, EnvelopeState, PartyOptions } from "./party-api.js";
+import type { EventChannel, KeyedQueue } from "./state-events.js";
+
+/** The EnvelopeError types the flow ends envelopes with. */
+export const errorTypes = {
+  ttl: EnvelopeError_Type.TTL_TIMEOUT,
+  chain: EnvelopeError_Type.CC_INVOCATION,
+  contract: EnvelopeError_Type.CONTRACT_INVOCATION,
+  cancelled: EnvelopeError_Type.CONTRACT_CANCELLED,
+  rejected: EnvelopeError_Type.CONTRACT_REJECTED,
+  key: EnvelopeError_Type.PUBLIC_KEY_CHECK,
+} as const;
+
+/** An EnvelopeError type's name, as envelope records keep it. */
+export function errorTypeName(type: EnvelopeError_Type): string {
+  return EnvelopeError_Type[type] ?? String(type);
+}
+
+/** The parts and the shared steps of one party's flow. */
+export interface FlowContext {
+  readonly engine: PartyOptions["engine"];
+  readonly eos: PartyOptions["eos"];
+  readonly memorializer: PartyOptions["memorializer"];
+  readonly store: PartyOptions["store"];
+  readonly now: () => Date;
+  readonly policy: ApprovalPolicy;
+  readonly grantLifetimeMs: number;
+  readonly queue: KeyedQueue;
+  decode(bytes: Uint8Array): Envelope;
+  encode(envelope: Envelope): Uint8Array;
+  stateOf(record: EnvelopeRecord): EnvelopeState;
+  save(
+    record: EnvelopeRecord,
+    changes?: Partial<EnvelopeRecord>,
+    options?: { readonly answer?: AnswerRecord; readonly andThen?: EnvelopeStatus },
+  ): Promise<EnvelopeRecord>;
+  required(executionUuid: string): Promise<EnvelopeRecord>;
+  otherParties(envelope: Envelope): Uint8Array[];
+  mailError(
+    record: EnvelopeRecord,
+    type: EnvelopeError_Type,
+    message: string,
+    to: readonly Uint8Array[],
+  ): Promise<void>;
+  fail(
+    record: EnvelopeRecord,
+    type: EnvelopeError_Type,
+    message: string,
+    to: readonly Uint8Array[],
+  ): Promise<EnvelopeRecord>;
+}
+
+/** The context a party's two sides work over; `events` hears every write, `queue` orders work per execution. */
+export function createFlowContext(
+  options: PartyOptions,
+  events: EventChannel<EnvelopeState>,
+  queue: KeyedQueue,
+): FlowContext {
+  const { engine, eos, memorializer, store } = options;
+  const now = options.now ?? (() => new Date());
+  const policy = options.policy ?? (() => "hold" as const);
+  const grantLifetimeMs = options.grantLifetimeMs ?? 60 * 60 * 1000;
+
+  const decode = (bytes: Uint8Array) => fromBinary(EnvelopeSchema, bytes);
+  const encode = (envelope: Envelope) => toBinary(EnvelopeSchema, envelope);
+
+  function stateOf(record: EnvelopeRecord): EnvelopeState {
+    return {
+      ...record,
+      scope: MetadataAddress.forScope(record.scopeUuid).toString(),
+      input: decode(record.input),
+      result: record.result === undefined ? undefined : decode(record.result),
+    };
+  }
+
+  /**
+   * Writes a new state (stamping the time it entered `status`) and tells the watchers. In the same
+   * write: `answer`, the answer that caused it; `andThen`, a status entered right after `status`
+   * (both are told).
+   */
+  async function save(
+    record: EnvelopeRecord,
+    changes: Partial<EnvelopeRecord> = {},
+    options: { readonly answer?: AnswerRecord; readonly andThen?: EnvelopeStatus } = {},
+  ): Promise<EnvelopeRecord> {
+    const next = { ...record, ...changes };
+    const entered =
+      changes.status !== undefined && (changes.status !== record.status || record.times[changes.status] === undefined);
+    const passed: EnvelopeRecord = entered ? { ...next, times: { ...next.times, [next.status]: now() } } : next;
+    const saved: EnvelopeRecord =
+      options.andThen === undefined
+        ? passed
+        : { ...passed, status: options.andThen, times: { ...passed.times, [options.andThen]: now() } };
+    await store.put(saved, options.answer === undefined ? {} : { answer: options.answer });
+    if (saved !== passed) events.publish(stateOf(passed));
+    events.publish(stateOf(saved));
+    return saved;
+  }
+
+  async function required(executionUuid: string): Promise<EnvelopeRecord> {
+    const record = await store.get(executionUuid);
+    if (record === undefined) throw new EngineError("not-found", `no envelope with execution ${executionUuid}`);
+    return record;
+  }
+
+  /** Everyone an envelope concerns besides this party: recitals and scope owners, by encryption key. */
+  function otherParties(envelope: Envelope): Uint8Array[] {
+    const keys = (envelope.contract?.recitals ?? []).flatMap((r) => {
+      const key = r.signer?.encryptionPublicKey?.publicKeyBytes;
+      return key === undefined || key.length === 0 ? [] : [key];
+    });
+    return uniqueKeys(keys, engine.keys.encryption);
+  }
+
+  async function mailError(
+    record: EnvelopeRecord,
+    type: EnvelopeError_Type,
+    message: string,
+    to: readonly Uint8Array[],
+  ) {
+    if (to.length === 0) return;
+    const error = create(EnvelopeErrorSchema, {
+      uuid: { value: crypto.randomUUID() },
+      type,
+      message,
+      readTime: timestampFromDate(now()),
+      envelope: decode(record.input),
+    });
+    await eos.sendMail(toBinary(EnvelopeErrorSchema, error), { type: "ERROR_RESPONSE", to });
+  }
+
+  /** Ends an envelope in ERROR and mails the error to `to`. */
+  async function fail(record: EnvelopeRecord, type: EnvelopeError_Type, message: string, to: readonly Uint8Array[]) {
+    const saved = await save(record, { status: "ERROR", error: { type: errorTypeName(type), message } });
+    await mailError(saved, type, message, to);
+    return saved;
+  }
+
+  return {
+    engine,
+    eos,
+    memorializer,
+    store,
+    now,
+    policy,
+    grantLifetimeMs,
+    queue,
+    decode,
+    encode,
+    stateOf,
+    save,
+    required,
+    otherParties,
+    mailError,
+    fail,
+  };
+}

@@ -8,7 +8,7 @@
 
 import type { PartyKeys } from "@p8e/engine";
 import { createEosClient, type EosClient, partyCardMetadata, signPartyCard } from "@p8e/eos-client";
-import { bytesToHex, publicKeyToAddress } from "@p8e/hashing-crypto";
+import { bytesToHex, hexToBytes, publicKeyToAddress } from "@p8e/hashing-crypto";
 import type { PeerConfig } from "../config.js";
 import type { PartyKeyPairs } from "../keystore.js";
 import type { Logger } from "../logger.js";
@@ -105,9 +105,9 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
   const look = async (peer: PeerConfig, status: { -readonly [K in keyof PeerStatus]: PeerStatus[K] }) => {
     if (typeof peer !== "string") {
       const party = {
-        signing: hexKey(peer.signingKey),
-        encryption: hexKey(peer.encryptionKey),
-        storeNodeKey: hexKey(peer.nodeKey),
+        signing: hexToBytes(peer.signingKey),
+        encryption: hexToBytes(peer.encryptionKey),
+        storeNodeKey: hexToBytes(peer.nodeKey),
       };
       const found = { ...party, address: publicKeyToAddress(party.signing, prefix), storeUrl: peer.eosUrl };
       await admit(peer.eosUrl, found);
@@ -189,10 +189,6 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
       await Promise.all(entries.map((entry) => entry.done));
     },
   };
-}
-
-function hexKey(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

@@ -241,8 +241,8 @@ export function eosService(context: HandlerContext): ServiceImpl<typeof EosServi
 
     listParties() {
       return guard("ListParties", async () => {
-        // Only cards the parties registered themselves, re-checked on the way out; the earliest
-        // first and a bounded number, so parties that register later cannot crowd out the first.
+        // Only cards the parties registered themselves (checked then); the earliest first and a
+        // bounded number, so parties that register later cannot crowd out the first.
         const parties = (await storage.localKeysWithMetadata(LIST_PARTIES_LIMIT)).flatMap((record) => {
           const card = publishedCard(record);
           return card === undefined ? [] : [card];

@@ -203,13 +203,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
     const contentLength = data instanceof Uint8Array ? data.length : (put.contentLength ?? 0);
     const requests = putRequests(dime.stream, BigInt(contentLength), async () => {
       const result = await dime.result;
-      return {
-        properties: [
-          ["HASH", put.loHash === true ? result.hash.subarray(0, 16) : result.hash],
-          ["SIGNATURE", result.signature!],
-          ["SIGNATURE_PUBLIC_KEY", new TextEncoder().encode(result.signerPem!)],
-        ],
-      };
+      return { properties: putProperties(result, put.loHash === true ? result.hash.subarray(0, 16) : result.hash) };
     });
     return toPutResult(await objects.put(requests, callOptions(put, undefined)));
   }
@@ -390,12 +384,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
         metadata,
         signer: signing,
       });
-      const properties: [string, Uint8Array][] = [
-        ["HASH", dime.hash],
-        ["SIGNATURE", dime.signature!],
-        ["SIGNATURE_PUBLIC_KEY", new TextEncoder().encode(dime.signerPem!)],
-      ];
-      const raw = { dime: dime.bytes, properties, contentLength: data.length };
+      const raw = { dime: dime.bytes, properties: putProperties(dime, dime.hash), contentLength: data.length };
       for (const url of stores) {
         void directClient(url)
           .putDime({ ...raw, headerMetadata: { [SOURCE_TYPE_KEY]: SOURCE_REPLICATION }, timeoutMs })
@@ -538,4 +527,16 @@ export function createEosClient(options: EosClientOptions): EosClient {
     },
   };
   return client;
+}
+
+/** The value chunks a Put carries: the hash it is stored under, and the DIME's signature and signer. */
+function putProperties(
+  signed: { readonly signature?: Uint8Array | undefined; readonly signerPem?: string | undefined },
+  hash: Uint8Array,
+): [string, Uint8Array][] {
+  return [
+    ["HASH", hash],
+    ["SIGNATURE", signed.signature!],
+    ["SIGNATURE_PUBLIC_KEY", new TextEncoder().encode(signed.signerPem!)],
+  ];
 }

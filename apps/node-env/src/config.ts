@@ -38,15 +38,20 @@ const peer = z.union([
     })
     .strict(),
 ]);
+/** A variable's comma-separated items, trimmed, empty ones dropped; anything else is left for the schema. */
+const commaList = (value: unknown) =>
+  typeof value === "string"
+    ? value
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "")
+    : value;
 /** P8E_PEERS as JSON, or as comma-separated URLs. */
 const peerList = (value: unknown) => {
   if (typeof value !== "string") return value;
   const parsed = jsonText(value);
   if (parsed !== value) return parsed;
-  return value
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
+  return commaList(value);
 };
 
 /** The dev-only passphrase the keystore falls back to on the embedded devnet. Never for a real chain. */
@@ -60,13 +65,7 @@ export const nodeEnvConfigSchema = z
     apiPort: port.default(7070),
     apiCorsOrigins: z
       .preprocess(
-        (value) =>
-          typeof value === "string"
-            ? value
-                .split(",")
-                .map((origin) => origin.trim())
-                .filter((origin) => origin !== "")
-            : value,
+        commaList,
         z.array(z.string().regex(/^(?:\*|https?:\/\/[^/\s]+)$/, "must be origins like http://localhost:3000, or *")),
       )
       .default([]),
@@ -97,13 +96,7 @@ export const nodeEnvConfigSchema = z
       .default([]),
     devnetFund: z
       .preprocess(
-        (value) =>
-          typeof value === "string"
-            ? value
-                .split(",")
-                .map((a) => a.trim())
-                .filter((a) => a !== "")
-            : value,
+        commaList,
         z.array(z.string().regex(/^(?:tp|pb)1[02-9ac-hj-np-z]{38,}$/, "must be tp1… or pb1… account addresses")),
       )
       .default([]),

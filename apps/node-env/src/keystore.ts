@@ -1,7 +1,7 @@
 // An encrypted keystore: each key is a BIP-39 mnemonic sealed with AES-256-GCM under a key derived
 // from a passphrase by scrypt, one JSON file per key. No private key is ever written in the clear.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   bytesToHex,
@@ -13,6 +13,7 @@ import {
 } from "@p8e/hashing-crypto";
 import type { PeerConfig } from "./config.js";
 import { NodeEnvError } from "./errors.js";
+import { writeFileAtomic } from "./files.js";
 
 /** "testnet": `tp` accounts at coin type 1; "mainnet": `pb` accounts at coin type 505. */
 export type KeyNetwork = "testnet" | "mainnet";
@@ -224,9 +225,7 @@ export function createKeystore(dir: string): Keystore {
       if (names().includes(name)) throw new NodeEnvError("keystore", `a key named "${name}" exists already in ${dir}`);
       const { text, info } = sealKeyFile(name, options.mnemonic ?? generateMnemonic(), passphrase, options.network);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
-      renameSync(tmp, path);
+      writeFileAtomic(path, text);
       return info;
     },
     info: (name) => keyFileInfo(read(name), pathOf(name)),

@@ -1,8 +1,9 @@
 // The running environment's addresses in `<dataDir>/node-env.json`, written once it is ready and
 // removed when it stops, so that tools given only the data folder (the `p8e` CLI, scripts) find its
 // API, object store and chain even on ports picked at start.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "./files.js";
 
 /** The file's name in the data folder. */
 export const RUNTIME_FILE = "node-env.json";
@@ -19,11 +20,9 @@ export interface RuntimeInfo {
   readonly startedAt: string;
 }
 
-/** Writes the file (a temporary file renamed into place, so a reader never sees half of it). */
+/** Writes the file (whole: a reader never sees half of it). */
 export function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): void {
-  const path = join(dataDir, RUNTIME_FILE);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(join(dataDir, RUNTIME_FILE), `${JSON.stringify(info, null, 2)}\n`);
 }
 
 /** Removes the file if it is this environment's (same process and API), not a newer one's. */

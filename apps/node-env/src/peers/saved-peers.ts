@@ -1,8 +1,9 @@
 // Peers added while running (the API's AddPeer, `p8e peer add`), kept in `<dataDir>/peers.json` so
 // that a restart looks for them again. P8E_PEERS stays the configuration; this file only adds to it.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NodeEnvError } from "../errors.js";
+import { writeFileAtomic } from "../files.js";
 
 const fileName = "peers.json";
 
@@ -25,13 +26,11 @@ export function loadSavedPeers(dataDir: string): string[] {
   return peers as string[];
 }
 
-/** Adds a store URL to the saved peers (written to a temporary file, then renamed into place). */
+/** Adds a store URL to the saved peers (the file written whole). */
 export function savePeer(dataDir: string, url: string): void {
   const peers = loadSavedPeers(dataDir);
   if (peers.includes(url)) return;
-  const path = join(dataDir, fileName);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify({ peers: [...peers, url] }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(join(dataDir, fileName), `${JSON.stringify({ peers: [...peers, url] }, null, 2)}\n`);
 }
 
 /** Whether `url` is an http(s) URL with a host, as P8E_PEERS requires. */

@@ -32,48 +32,13 @@ export function errorTypeName(type: EnvelopeError_Type): string {
 }
 
 /** The parts and the shared steps of one party's flow. */
-export interface FlowContext {
-  readonly engine: PartyOptions["engine"];
-  readonly eos: PartyOptions["eos"];
-  readonly memorializer: PartyOptions["memorializer"];
-  readonly store: PartyOptions["store"];
-  readonly now: () => Date;
-  readonly policy: ApprovalPolicy;
-  readonly grantLifetimeMs: number;
-  readonly queue: KeyedQueue;
-  decode(bytes: Uint8Array): Envelope;
-  encode(envelope: Envelope): Uint8Array;
-  stateOf(record: EnvelopeRecord): EnvelopeState;
-  save(
-    record: EnvelopeRecord,
-    changes?: Partial<EnvelopeRecord>,
-    options?: { readonly answer?: AnswerRecord; readonly andThen?: EnvelopeStatus },
-  ): Promise<EnvelopeRecord>;
-  required(executionUuid: string): Promise<EnvelopeRecord>;
-  otherParties(envelope: Envelope): Uint8Array[];
-  mailError(
-    record: EnvelopeRecord,
-    type: EnvelopeError_Type,
-    message: string,
-    to: readonly Uint8Array[],
-  ): Promise<void>;
-  fail(
-    record: EnvelopeRecord,
-    type: EnvelopeError_Type,
-    message: string,
-    to: readonly Uint8Array[],
-  ): Promise<EnvelopeRecord>;
-}
+export type FlowContext = ReturnType<typeof createFlowContext>;
 
 /** The context a party's two sides work over; `events` hears every write, `queue` orders work per execution. */
-export function createFlowContext(
-  options: PartyOptions,
-  events: EventChannel<EnvelopeState>,
-  queue: KeyedQueue,
-): FlowContext {
+export function createFlowContext(options: PartyOptions, events: EventChannel<EnvelopeState>, queue: KeyedQueue) {
   const { engine, eos, memorializer, store } = options;
   const now = options.now ?? (() => new Date());
-  const policy = options.policy ?? (() => "hold" as const);
+  const policy: ApprovalPolicy = options.policy ?? (() => "hold");
   const grantLifetimeMs = options.grantLifetimeMs ?? 60 * 60 * 1000;
 
   const decode = (bytes: Uint8Array) => fromBinary(EnvelopeSchema, bytes);

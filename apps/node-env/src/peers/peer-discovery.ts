@@ -3,9 +3,8 @@
 // each signed by both of the party's keys. Once found, a peer's key is registered on this party's
 // store with the store URL its card names (so requests and answers replicate there), the store its
 // card names is trusted for replicas, its keys join the engine's directory, and on the embedded devnet
-// its account is funded.
-// A peer that is not up yet is looked for again, with backoff, until it is.
-
+// its account is funded. A peer that is not up yet is looked for again, with backoff, until it is.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { PartyKeys } from "@p8e/engine";
 import { createEosClient, type EosClient, partyCardMetadata, signPartyCard } from "@p8e/eos-client";
 import { bytesToHex, hexToBytes, publicKeyToAddress } from "@p8e/hashing-crypto";
@@ -85,6 +84,9 @@ export async function publishPartyCard(
   await eos.registerKey(keys.encryption.publicKey, { metadata: partyCardMetadata(card) });
 }
 
+/** A peer's status as discovery updates it. */
+type WritableStatus = { -readonly [K in keyof PeerStatus]: PeerStatus[K] };
+
 /** Starts looking for every configured peer; pinned peers (keys given) are taken as found at once. */
 export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery {
   const { logger } = options;
@@ -92,7 +94,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
   const closing = new AbortController();
   const prefix = options.network === "mainnet" ? "pb" : "tp";
   const own = bytesToHex(options.keys.encryption.publicKey);
-  const entries: { status: { -readonly [K in keyof PeerStatus]: PeerStatus[K] }; done: Promise<void> }[] = [];
+  const entries: { status: WritableStatus; done: Promise<void> }[] = [];
 
   /** Registers, trusts and directs one found party; idempotent, so a restart repeats it harmlessly. */
   const admit = async (eosUrl: string, party: PeerParty) => {
@@ -102,7 +104,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
     if (options.fund !== undefined) await options.fund(party.address);
   };
 
-  const look = async (peer: PeerConfig, status: { -readonly [K in keyof PeerStatus]: PeerStatus[K] }) => {
+  const look = async (peer: PeerConfig, status: WritableStatus) => {
     if (typeof peer !== "string") {
       const party = {
         signing: hexToBytes(peer.signingKey),
@@ -162,7 +164,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
     const eosUrl = typeof peer === "string" ? peer : peer.eosUrl;
     const known = entries.find((entry) => entry.status.eosUrl === eosUrl);
     if (known !== undefined) return known;
-    const status: (typeof entries)[number]["status"] = { eosUrl, state: "waiting", parties: [] };
+    const status: WritableStatus = { eosUrl, state: "waiting", parties: [] };
     const done = look(peer, status).catch((error: unknown) => {
       status.lastError = (error as Error).message;
       logger.warn({ err: error, peer: eosUrl }, "peer could not be admitted");
@@ -191,16 +193,7 @@ export function startPeerDiscovery(options: PeerDiscoveryOptions): PeerDiscovery
   };
 }
 
+/** Waits `ms`, or less when `signal` aborts. */
 function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }

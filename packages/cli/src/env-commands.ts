@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   closeOnSignals,
@@ -129,8 +130,6 @@ function logTail(file: string, offset: number, lines = 20): string {
   const text = readFileSync(file).subarray(offset).toString("utf8").trimEnd();
   return text === "" ? "(the log is empty)" : text.split("\n").slice(-lines).join("\n");
 }
-
-const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Adds `env up`, `env down` and `env status` to `program`. */
 export function registerEnvCommands(program: Command): void {

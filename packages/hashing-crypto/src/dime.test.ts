@@ -236,6 +236,13 @@ describe("decryptDimeBytes()", () => {
     expect(await decryptDimeBytes(bytes, owner.privateKey)).toEqual(plaintext);
   });
 
+  it("leaves a raw private key intact (it wipes only its own copy)", async () => {
+    const key = owner.privateKey;
+    const { bytes } = await encryptDimeBytes(utf8ToBytes("kept"), { owner: owner.publicKey, signer: key });
+    await decryptDimeBytes(bytes, key, { requireSignature: false });
+    expect(key).toEqual(owner.privateKey);
+  });
+
   it("lets every reader decrypt and refuses a key outside the audience", async () => {
     const plaintext = utf8ToBytes("for three readers");
     const { bytes } = await encryptDimeBytes(plaintext, {

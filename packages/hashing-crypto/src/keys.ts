@@ -177,13 +177,16 @@ export function privateKeyBytes(input: PrivateKeyInput, title = "privateKey"): U
   throw new TypeError(`"${title}" expected Uint8Array or key pair, got ${describeType(input)}`);
 }
 
-/** The private scalar and its 65-byte public key, reusing the key pair's cached public key when it is one of ours. */
+/**
+ * A copy of the private scalar (the caller may wipe it) and its 65-byte public key, reusing the key
+ * pair's cached public key when it is one of ours.
+ */
 export function keyMaterial(
   input: PrivateKeyInput,
   title = "privateKey",
 ): { privateKey: Uint8Array; publicKey: Uint8Array } {
   if (input instanceof Secp256k1KeyPair) return { privateKey: input.privateKey, publicKey: input.publicKey };
-  const privateKey = privateKeyBytes(input, title);
+  const privateKey = privateKeyBytes(input, title).slice();
   return { privateKey, publicKey: secp256k1.getPublicKey(privateKey, false) };
 }
 

@@ -6,12 +6,13 @@
  * @module
  */
 
-import { createPublicKey, createVerify, type KeyObject, verify as nodeVerify } from "node:crypto";
+import { createVerify, verify as nodeVerify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { abytes, describeType, isBytes } from "./asserts.js";
 import { base64ToBytes } from "./encoding.js";
 import { type Hash, sha512 } from "./hash.js";
-import { type PrivateKeyInput, pointFromBytes, privateKeyBytes } from "./keys.js";
+import { publicKeyObject } from "./key-objects.js";
+import { type PrivateKeyInput, privateKeyBytes } from "./keys.js";
 
 /** The JCA algorithm name p8e records next to its signatures. */
 export const SIGNATURE_ALGORITHM = "SHA512withECDSA";
@@ -52,25 +53,12 @@ export function sign(data: Uint8Array, privateKey: PrivateKeyInput): Uint8Array 
  * @throws {RangeError} when `publicKey` is not a valid 33- or 65-byte secp256k1 key.
  */
 export function verify(signature: Uint8Array | string, data: Uint8Array, publicKey: Uint8Array): boolean {
-  const key = verificationKey(publicKey);
+  // Verification runs on OpenSSL, about three times faster than noble's here; it accepts high-S like
+  // BouncyCastle. noble's strict DER parser runs first so that only canonical DER is ever accepted.
+  const key = publicKeyObject(publicKey);
   const der = strictDer(signature);
   if (der === undefined) return false;
   return nodeVerify("sha512", abytes(data, "data"), key, der);
-}
-
-// Verification runs on OpenSSL, about three times faster than noble's here; it accepts high-S like
-// BouncyCastle. noble's strict DER parser runs first so that only canonical DER is ever accepted.
-function verificationKey(publicKey: Uint8Array): KeyObject {
-  const point = pointFromBytes(publicKey, "publicKey").toBytes(false);
-  return createPublicKey({
-    key: {
-      kty: "EC",
-      crv: "secp256k1",
-      x: Buffer.from(point.subarray(1, 33)).toString("base64url"),
-      y: Buffer.from(point.subarray(33, 65)).toString("base64url"),
-    },
-    format: "jwk",
-  });
 }
 
 function strictDer(signature: Uint8Array | string): Uint8Array | undefined {
@@ -126,7 +114,7 @@ export function createSigner(privateKey: PrivateKeyInput): Signer {
 
 /** Starts a streaming SHA512withECDSA verification against `publicKey`. */
 export function createVerifier(publicKey: Uint8Array): Verifier {
-  const key = verificationKey(publicKey);
+  const key = publicKeyObject(publicKey);
   let state: ReturnType<typeof createVerify> | undefined = createVerify("sha512");
   const verifier: Verifier = {
     update(data) {
@@ -148,25 +136,4 @@ export function createVerifier(publicKey: Uint8Array): Verifier {
 /** Signs a precomputed SHA-512 digest (64 bytes); the key is already checked. */
 export function signSha512Digest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
   return secp256k1.sign(digest, privateKey, { prehash: false, lowS: true, format: "der" });
-}
-
-/** Verifies a DER signature (or its base64 text) over a precomputed SHA-512 digest; never throws for bad signatures. */
-export function verifySha512Digest(signature: Uint8Array | string, digest: Uint8Array, publicKey: Uint8Array): boolean {
-  let der: Uint8Array;
-  if (typeof signature === "string") {
-    try {
-      der = base64ToBytes(signature);
-    } catch {
-      return false;
-    }
-  } else if (isBytes(signature)) {
-    der = signature;
-  } else {
-    throw new TypeError(`"signature" expected Uint8Array or base64 string, got ${describeType(signature)}`);
-  }
-  try {
-    return secp256k1.verify(der, digest, publicKey, { prehash: false, lowS: false, format: "der" });
-  } catch {
-    return false;
-  }
 }

@@ -4,13 +4,20 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { ReceivedMail } from "@p8e/eos-client";
 import { type AuthzGrantView, authzGrantMsgs, authzMsgTypeUrls } from "@p8e/memorializer";
 import { type Envelope, EnvelopeError_Type, MetadataAddress } from "@p8e/spec-model";
+import { isEngineError } from "../errors.js";
 import type { ExecutionResult } from "../execution/execution-result.js";
 import { sameKey } from "../parties.js";
 import type { EnvelopeRecord } from "./envelope-store.js";
 import { errorTypes, type FlowContext } from "./flow-context.js";
 
+/**
+ * Asks for a step to run again later because an object it needs is not in this party's store yet;
+ * false once the wait is over (the step then refuses the request).
+ */
+export type RetryWhenStored = (record: EnvelopeRecord, step: "decide" | "approve") => boolean;
+
 /** A counterparty's steps, over the flow's shared context. */
-export function createCounterparty(ctx: FlowContext) {
+export function createCounterparty(ctx: FlowContext, retryWhenStored: RetryWhenStored) {
   const {
     engine,
     eos,
@@ -109,6 +116,7 @@ export function createCounterparty(ctx: FlowContext) {
     try {
       await engine.check(input);
     } catch (error) {
+      if (isMissingObject(error) && retryWhenStored(record, "decide")) return;
       const message = error instanceof Error ? error.message : String(error);
       await fail(record, errorTypes.contract, `the request cannot be executed: ${message}`, [record.invokerKey]);
       return;
@@ -135,6 +143,7 @@ export function createCounterparty(ctx: FlowContext) {
         // The invoker stored the outputs, under the same hashes, for every party already.
         result = await engine.execute(decode(current.input), { storeOutputs: false });
       } catch (error) {
+        if (isMissingObject(error) && retryWhenStored(current, "approve")) return current;
         const message = error instanceof Error ? error.message : String(error);
         return fail(current, errorTypes.contract, `the request cannot be executed: ${message}`, [current.invokerKey]);
       }
@@ -181,4 +190,9 @@ export function createCounterparty(ctx: FlowContext) {
   }
 
   return { onRequest, decide, runApproval };
+}
+
+/** An object the request names is not in this party's store: not replicated yet, or never readable here. */
+function isMissingObject(error: unknown): boolean {
+  return isEngineError(error) && error.code === "not-found";
 }

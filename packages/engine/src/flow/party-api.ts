@@ -46,6 +46,12 @@ export interface PartyOptions {
   readonly policy?: ApprovalPolicy;
   /** How long a counterparty's authz grants to the invoker last; one hour unless told. */
   readonly grantLifetimeMs?: number;
+  /**
+   * How long a counterparty keeps retrying a request whose contract or inputs are not in its object
+   * store yet (they may still be replicating, behind a request delivered straight to its store),
+   * in ms, before it refuses the request; 5000 unless told.
+   */
+  readonly objectWaitMs?: number;
   /** How often expiry and the chain are looked at for unfinished envelopes, in ms; 1000 unless told. */
   readonly sweepIntervalMs?: number;
   /** Reports failures of background work (mail handling, sweeps); they are retried. */
@@ -62,7 +68,10 @@ export interface Party {
    * Otherwise the request is mailed and the state is FRAGMENT; watch() follows it.
    */
   invoke(session: SessionOptions): Promise<EnvelopeState>;
-  /** Approves a request held in INBOX: re-execute, sign, grant, answer. */
+  /**
+   * Approves a request held in INBOX: re-execute, sign, grant, answer. When its inputs are not in
+   * this party's store yet, it stays INBOX and the approval is retried while they replicate.
+   */
   approve(executionUuid: string): Promise<EnvelopeState>;
   /** Rejects a request (counterparty) or ends one's own execution (invoker); mailed to the other parties. */
   reject(executionUuid: string, message: string): Promise<EnvelopeState>;

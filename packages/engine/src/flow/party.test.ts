@@ -3,7 +3,7 @@ import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { input } from "../session/session-options.js";
-import { dealScopeSpecUuid } from "../testdata/deal-contracts.js";
+import { DealScopeSpecification, dealScopeSpecUuid } from "../testdata/deal-contracts.js";
 import { dealEnvironment } from "../testdata/deal-environment.js";
 import { dealEntry } from "../testdata/entries.js";
 import { eventually } from "../testdata/eventually.js";
@@ -156,14 +156,20 @@ describe("Party refusals and endings", { timeout: 60_000 }, () => {
 });
 
 describe("Party checks before asking the policy", { timeout: 60_000 }, () => {
-  it("answers CONTRACT_INVOCATION when the counterparty cannot load the contract", async () => {
-    const originator = env.party("originator");
-    const { dehydrate } = await import("@p8e/contract-annotations");
+  /** The private deal contract, on chain, and in the originator's store for the originator only. */
+  async function privateContract() {
     const { PrivateDealContract } = await import("../testdata/deal-contracts.js");
-    const bundle = await bundleContract(dealEntry);
-    const spec = dehydrate(PrivateDealContract, { bundleHash: bundle.hash });
-    const stored = await originator.engine.storeContract(bundle, spec, { audience: [] });
-    const state = await originator.flow.invoke({
+    const publishable = {
+      contract: PrivateDealContract,
+      bundle: await bundleContract(dealEntry),
+      scopeSpecifications: [DealScopeSpecification],
+    };
+    return { publishable, stored: await env.publish(publishable, { readers: [] }) };
+  }
+
+  it("answers CONTRACT_INVOCATION when the counterparty cannot load the contract", async () => {
+    const { stored } = await privateContract();
+    const state = await env.party("originator").flow.invoke({
       spec: stored.specHash,
       scopeSpecUuid: dealScopeSpecUuid,
       participants: participants(),
@@ -172,5 +178,28 @@ describe("Party checks before asking the policy", { timeout: 60_000 }, () => {
     const ended = await until("originator", state.executionUuid, ["ERROR"]);
     expect(ended.error?.type).toBe("CONTRACT_INVOCATION");
     expect(ended.error?.message).toContain("the request cannot be executed: loading contract spec");
+    // It was retried for objectWaitMs (5 s) first, in case the contract was still replicating.
+    const servicerSide = (await env.party("servicer").flow.get(state.executionUuid))!;
+    expect(servicerSide.times.ERROR!.getTime() - servicerSide.times.INBOX!.getTime()).toBeGreaterThanOrEqual(4_900);
+  });
+
+  it("waits for a contract that reaches the counterparty's store after the request", async () => {
+    // Direct delivery can put a request into the servicer's store before the objects it names
+    // arrive by replication; here the contract is shared with the servicer only after the request.
+    const { publishable, stored } = await privateContract();
+    const state = await env.party("originator").flow.invoke({
+      spec: stored.specHash,
+      scopeSpecUuid: dealScopeSpecUuid,
+      participants: participants(),
+      inputs: { deal: input(StringValueSchema, { value: "shared late" }) },
+    });
+    await until("servicer", state.executionUuid, ["INBOX"]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await env.party("servicer").flow.get(state.executionUuid))?.status).toBe("INBOX");
+    await env.party("originator").engine.storeContract(publishable.bundle, stored.spec, {
+      audience: [env.party("servicer").keys.encryption.publicKey],
+    });
+    const done = await until("originator", state.executionUuid, ["COMPLETE", "ERROR"]);
+    expect([done.status, done.error]).toEqual(["COMPLETE", undefined]);
   });
 });

@@ -11,7 +11,7 @@ import { EnvelopeErrorSchema, MetadataAddress } from "@p8e/spec-model";
 import { EngineError } from "../errors.js";
 import { sameKey } from "../parties.js";
 import { createCounterparty } from "./counterparty.js";
-import { terminalStatuses } from "./envelope-store.js";
+import { type EnvelopeRecord, terminalStatuses } from "./envelope-store.js";
 import { createFlowContext, errorTypeName, errorTypes } from "./flow-context.js";
 import { createInvoker } from "./invoker.js";
 import type { EnvelopeState, Party, PartyOptions } from "./party-api.js";
@@ -28,6 +28,9 @@ export type {
 
 /** How often a counterparty looks on chain for an answered envelope the invoker has not written yet. */
 const CHAIN_CHECK_INTERVAL_MS = 3000;
+/** The first and the longest pause before a request whose objects are missing is tried again. */
+const OBJECT_RETRY_FIRST_MS = 25;
+const OBJECT_RETRY_MAX_MS = 1000;
 
 /** Creates a party over an engine, its store client and memorializer, and an envelope store. */
 export function createParty(options: PartyOptions): Party {
@@ -40,11 +43,51 @@ export function createParty(options: PartyOptions): Party {
   const chainChecks = new Map<string, number>();
   let started: Promise<void> | undefined;
 
+  const objectWaitMs = options.objectWaitMs ?? 5000;
+  /** Requests waiting for their objects to reach this party's store, by execution UUID. */
+  const waiting = new Map<
+    string,
+    { readonly until: number; readonly pauseMs: number; readonly timer: NodeJS.Timeout }
+  >();
+
   const ctx = createFlowContext(options, events, queue);
   const { engine, eos, memorializer, store, now, decode, stateOf, save, required, otherParties, fail } = ctx;
   const invoker = createInvoker(ctx);
   const { memorialize, afterExecution, sendRequest, onResponse } = invoker;
-  const { onRequest, decide, runApproval } = createCounterparty(ctx);
+  const { onRequest, decide, runApproval } = createCounterparty(ctx, retryWhenStored);
+
+  /**
+   * A request delivered straight to this party's store may arrive before the objects it names,
+   * which come by replication: its step runs again, after pauses growing from 25 ms to 1 s, until
+   * `objectWaitMs` has passed. The mailbox goes on meanwhile; the request stays INBOX.
+   */
+  function retryWhenStored(record: EnvelopeRecord, step: "decide" | "approve"): boolean {
+    const id = record.executionUuid;
+    const previous = waiting.get(id);
+    const until = previous?.until ?? now().getTime() + objectWaitMs;
+    if (abort.signal.aborted || now().getTime() >= until) {
+      waiting.delete(id);
+      return false;
+    }
+    const pauseMs =
+      previous === undefined ? OBJECT_RETRY_FIRST_MS : Math.min(previous.pauseMs * 2, OBJECT_RETRY_MAX_MS);
+    const timer = setTimeout(() => {
+      void queue
+        .run(id, async () => {
+          const current = await store.get(id);
+          if (current?.side !== "counterparty" || current.status !== "INBOX") return;
+          await (step === "decide" ? decide(current) : runApproval(current));
+        })
+        .catch((error: unknown) => report(error instanceof Error ? error : new Error(String(error)), `retrying ${id}`))
+        .finally(() => {
+          // Done unless the step asked again (a new timer).
+          if (waiting.get(id)?.timer === timer) waiting.delete(id);
+        });
+    }, pauseMs);
+    timer.unref();
+    waiting.set(id, { until, pauseMs, timer });
+    return true;
+  }
 
   // --- either side -----------------------------------------------------------------------------
 
@@ -251,6 +294,8 @@ export function createParty(options: PartyOptions): Party {
     async close() {
       abort.abort();
       if (sweep !== undefined) clearTimeout(sweep);
+      for (const { timer } of waiting.values()) clearTimeout(timer);
+      waiting.clear();
       events.close();
     },
   };

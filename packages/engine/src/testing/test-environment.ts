@@ -91,10 +91,14 @@ export interface TestEnvironment extends AsyncDisposable {
   /** The party named `name`. */
   party(name: string): TestParty;
   /**
-   * Publishes a contract: stores its bundle and spec in the object store for every party, and
-   * writes its contract, record and scope specifications to the chain (only what is missing).
+   * Publishes a contract: stores its bundle and spec in the object store for every party (or the
+   * parties named in `readers`, besides the publisher), and writes its contract, record and scope
+   * specifications to the chain (only what is missing).
    */
-  publish(contract: Publishable, options?: { readonly by?: string }): Promise<PublishedContract>;
+  publish(
+    contract: Publishable,
+    options?: { readonly by?: string; readonly readers?: readonly string[] },
+  ): Promise<PublishedContract>;
   /**
    * Memorializes a signed execution with its invoker's memorializer.
    * @throws {EngineError} when the result is not signed or the chain refuses it.
@@ -232,10 +236,10 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     eosServer: servers.get(options.parties[0]!)!,
     parties,
     party,
-    async publish(publishable, { by = options.parties[0]! } = {}) {
+    async publish(publishable, { by = options.parties[0]!, readers = options.parties } = {}) {
       const publisher = party(by);
       const spec = dehydrate(publishable.contract, { bundleHash: publishable.bundle.hash });
-      const audience = Object.values(parties).map((p) => p.keys.encryption.publicKey);
+      const audience = readers.map((name) => party(name).keys.encryption.publicKey);
       const stored = await publisher.engine.storeContract(publishable.bundle, spec, { audience });
       const owners = { ownerAddresses: [publisher.address] };
       await publisher.memorializer.publishSpecifications({

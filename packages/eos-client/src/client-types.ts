@@ -1,7 +1,7 @@
 // The public types and constants of the client: options, results, and the EosClient interface.
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
-import type { DimeVerification, PrivateKeyInput } from "@p8e/hashing-crypto";
+import type { DimeKeyCache, DimeVerification, PrivateKeyInput } from "@p8e/hashing-crypto";
 import type { GetServerInfoResponse } from "@p8e/spec-model/eos";
 import type { EosError } from "./eos-error.js";
 import type { VerifiedPartyCard } from "./party-card.js";
@@ -53,6 +53,14 @@ export interface EosClientOptions {
    * put that fails changes nothing, replication delivers. Default: none.
    */
   readonly directDelivery?: (recipientKey: Uint8Array) => string | undefined;
+  /**
+   * Key agreements the DIMEs this client writes and reads may share (hashing-crypto's
+   * `createDimeKeyCache`): objects written to one recipient within 10 minutes share an ephemeral
+   * key, which spares two secp256k1 multiplications per audience entry, and a reader agrees once
+   * per ephemeral key. Default: a cache of the client's own, wiped on `close()`; give one to share
+   * it, or false for a fresh ephemeral key in every entry.
+   */
+  readonly dimeKeyCache?: DimeKeyCache | false;
 }
 
 /** Per-call options. */

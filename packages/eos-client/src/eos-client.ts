@@ -9,7 +9,7 @@ import {
   type Transport,
 } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { decryptDime, encryptDime, encryptDimeBytes, sign } from "@p8e/hashing-crypto";
+import { createDimeKeyCache, decryptDime, encryptDime, encryptDimeBytes, sign } from "@p8e/hashing-crypto";
 import { EosService, type MailItem } from "@p8e/spec-model/eos";
 import { MailboxService, type ObjectResponse, ObjectService, PublicKeyService } from "@p8e/spec-model/objectstore";
 import { createChunkTransport } from "./chunk-transport.js";
@@ -66,6 +66,10 @@ export function createEosClient(options: EosClientOptions): EosClient {
   const retryDelayMs = options.retryDelayMs ?? 100;
   const useAuth = options.authenticate ?? true;
   const useWorker = options.cryptoWorker ?? true;
+  const ownKeyCache = options.dimeKeyCache === undefined ? createDimeKeyCache() : undefined;
+  const keyCache = options.dimeKeyCache === false ? undefined : (options.dimeKeyCache ?? ownKeyCache);
+  // Passed to the crypto calls made on this thread only: the worker cannot share it.
+  const cached = keyCache === undefined ? {} : { keyCache };
   let offload: DimeOffload | undefined;
   /** The crypto worker (started with the client, below); undefined when it is off or could not start. */
   async function cryptoWorker(): Promise<DimeOffload | undefined> {
@@ -198,7 +202,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
     };
     const dime =
       worker === undefined
-        ? encryptDime(source, encryptOptions)
+        ? encryptDime(source, { ...encryptOptions, ...cached })
         : worker.encrypt(source instanceof Uint8Array ? [source] : source, encryptOptions);
     const contentLength = data instanceof Uint8Array ? data.length : (put.contentLength ?? 0);
     const requests = putRequests(dime.stream, BigInt(contentLength), async () => {
@@ -229,7 +233,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
     };
     const { plaintext, verified, header } =
       worker === undefined
-        ? await decryptDime(dimeBytes(iterator, firstData), encryption, decryptOptions)
+        ? await decryptDime(dimeBytes(iterator, firstData), encryption, { ...decryptOptions, ...cached })
         : // Each data chunk is a view of its own network message, which nothing else reads: move, don't copy.
           await worker.decrypt(dimeBytes(iterator, firstData), encryption.privateKey, decryptOptions, true);
     return {
@@ -241,7 +245,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
   }
 
   async function toReceivedMail(uuid: string, data: Uint8Array, item: MailItem | undefined): Promise<ReceivedMail> {
-    const { plaintext, verified, header } = await decryptDime(data, encryption);
+    const { plaintext, verified, header } = await decryptDime(data, encryption, cached);
     const chunks: Uint8Array[] = [];
     for await (const chunk of plaintext) chunks.push(chunk);
     const verification = await verified;
@@ -277,7 +281,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
     let direct = directClients.get(url);
     if (direct === undefined) {
       const { directDelivery: _, ...rest } = options;
-      direct = createEosClient({ ...rest, baseUrl: url, cryptoWorker: false });
+      direct = createEosClient({ ...rest, baseUrl: url, cryptoWorker: false, dimeKeyCache: false });
       directClients.set(url, direct);
     }
     return direct;
@@ -383,6 +387,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
         audience: mail.to,
         metadata,
         signer: signing,
+        ...cached,
       });
       const raw = { dime: dime.bytes, properties: putProperties(dime, dime.hash), contentLength: data.length };
       for (const url of stores) {
@@ -522,6 +527,7 @@ export function createEosClient(options: EosClientOptions): EosClient {
       closing.abort();
       sessions.abort();
       offload?.close();
+      ownKeyCache?.clear();
       for (const direct of directClients.values()) direct.close();
       directClients.clear();
     },

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { createEosClient, EosError } from "@p8e/eos-client";
-import { generateKeyPair } from "@p8e/hashing-crypto";
+import { generateKeyPair, parseDimeHeader } from "@p8e/hashing-crypto";
 import { HashRequestSchema } from "@p8e/spec-model/objectstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -58,6 +58,43 @@ describe("createEosClient()", () => {
       .get(put.hash, { expectedSigner: generateKeyPair().publicKey })
       .catch((e: unknown) => e);
     expect((error as EosError).code).toBe("verification-failed");
+  });
+
+  it("shares an ephemeral key between the objects it writes to one reader, unless told not to", async () => {
+    const bob = generateKeyPair();
+    /** The ephemeral key of bob's audience entry in the DIME the store holds. */
+    const bobsEphemeralKey = async (hash: Uint8Array, owner: Uint8Array) => {
+      const bobKey = Buffer.from(bob.publicKey).toString("base64");
+      const stored = await store.server.storage.findObject(
+        Buffer.from(hash).toString("base64"),
+        bobKey,
+        Buffer.from(owner).toString("base64"),
+      );
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of store.server.storage.readObject(stored!, 1 << 20)) chunks.push(chunk);
+      const { header } = parseDimeHeader(Buffer.concat(chunks));
+      const entry = header.dime.audience.find((e) => Buffer.from(e.publicKey).toString() === bobKey)!;
+      return Buffer.from(entry.ephemeralPubkey).toString();
+    };
+    const write = async (p: Party, client = p.client) => {
+      const puts = [];
+      for (const text of ["one", "two"])
+        puts.push(await client.put(new TextEncoder().encode(text), { audience: [bob.publicKey] }));
+      return Promise.all(puts.map((put) => bobsEphemeralKey(put.hash, p.keys.publicKey)));
+    };
+    const [first, second] = await write(party());
+    expect(first).toBe(second);
+    const alice = party();
+    const [fresh, other] = await write(alice, alice.connect(store.server.url, { dimeKeyCache: false }));
+    expect(fresh).not.toBe(other);
+    // Either way bob reads them.
+    const reader = createEosClient({ baseUrl: store.server.url, keys: { encryption: bob } });
+    try {
+      const put = await alice.client.put(new TextEncoder().encode("three"), { audience: [bob.publicKey] });
+      expect(new TextDecoder().decode(await reader.get(put.hash))).toBe("three");
+    } finally {
+      reader.close();
+    }
   });
 
   it("enforces deadlines", async () => {

@@ -32,6 +32,7 @@ import {
   toAsyncIterator,
   uuidToBytes,
 } from "./dime-format.js";
+import type { DimeKeyCache } from "./dime-key-cache.js";
 import { type DimeAudience, DimeContext, type DimeProto, encodeDimeProto } from "./dime-proto.js";
 import { ecdhSharedSecret, ephemeralSharedSecret } from "./ecdh.js";
 import { base64ToBytes, bytesToBase64, bytesToUtf8, utf8ToBytes } from "./encoding.js";
@@ -78,6 +79,11 @@ export interface EncryptDimeOptions {
   readonly now?: Date | number;
   /** Whether to add the header MAC extension; defaults to true. */
   readonly headerMac?: boolean;
+  /**
+   * Lets the DIMEs written to one recipient share an ephemeral key for a while (see
+   * {@link createDimeKeyCache}); without it every audience entry gets a fresh one.
+   */
+  readonly keyCache?: DimeKeyCache;
 }
 
 /** Figures known only after the whole plaintext has been read. */
@@ -145,12 +151,12 @@ export function encryptDime(plaintext: DimePlaintext, options: EncryptDimeOption
 
   const dek = new Uint8Array(randomBytes(32));
   const iv = new Uint8Array(randomBytes(PAYLOAD_IV_LENGTH));
-  const ownerEntry = wrapDek(dek, owner, DimeContext.SUBMISSION);
+  const ownerEntry = wrapDek(dek, owner, DimeContext.SUBMISSION, options.keyCache);
   const dime: DimeProto = {
     uuid: { value: protoUuid },
     owner: ownerEntry,
     metadata: withMac ? { [HEADER_MAC_PROTO_METADATA]: HEADER_MAC_VERSION } : {},
-    audience: [...readers.map((reader) => wrapDek(dek, reader, DimeContext.RETRIEVAL)), ownerEntry],
+    audience: [...readers.map((reader) => wrapDek(dek, reader, DimeContext.RETRIEVAL, options.keyCache)), ownerEntry],
     payload: [{ id: 0, cipherText: new Uint8Array(0) }],
     auditFields: {
       createdDate: { seconds, nanos: 0 },
@@ -254,6 +260,8 @@ export interface DecryptDimeOptions extends DimeHeaderOptions {
    * been through the object store, whose signatures section is still empty.
    */
   readonly requireSignature?: boolean;
+  /** Keeps the reader's key agreements with ephemeral keys (see {@link createDimeKeyCache}). */
+  readonly keyCache?: DimeKeyCache;
 }
 
 /** What was verified once the plaintext was read to the end. */
@@ -307,7 +315,7 @@ export async function decryptDime(
   let check: SignatureCheck | undefined;
   let headerAuthenticated: boolean;
   try {
-    dek = unwrapDek(header, key, ownPublicKey);
+    dek = unwrapDek(header, key, ownPublicKey, options.keyCache);
     headerAuthenticated = verifyHeaderMac(header, dek);
     check = planSignatureCheck(header, expectedSigner, options.requireSignature);
   } catch (error) {
@@ -375,8 +383,13 @@ interface SignatureCheck {
 }
 
 /** Wraps the DEK for one recipient the way ProvenanceECIESCipher does. */
-function wrapDek(dek: Uint8Array, recipient: Uint8Array, context: number): DimeAudience {
-  const { ephemeralPublicKey, shared } = ephemeralSharedSecret(recipient);
+function wrapDek(
+  dek: Uint8Array,
+  recipient: Uint8Array,
+  context: number,
+  keyCache: DimeKeyCache | undefined,
+): DimeAudience {
+  const { ephemeralPublicKey, shared } = keyCache?.agree(recipient) ?? ephemeralSharedSecret(recipient);
   const { encKey, macKey } = wrapKeys(shared);
   const body = aesBlob(encKey, new Uint8Array(randomBytes(12)), utf8ToBytes(bytesToBase64(dek)));
   const tag = aesBlob(encKey, ZERO_IV, macKey);
@@ -409,7 +422,12 @@ function aesBlob(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8A
 }
 
 /** Finds the reader's audience entry, checks its key tag and returns the DEK. */
-function unwrapDek(header: DimeHeader, privateKey: Uint8Array, ownPublicKey: Uint8Array): Uint8Array {
+function unwrapDek(
+  header: DimeHeader,
+  privateKey: Uint8Array,
+  ownPublicKey: Uint8Array,
+  keyCache: DimeKeyCache | undefined,
+): Uint8Array {
   const ownText = utf8ToBytes(bytesToBase64(ownPublicKey));
   const entry = header.dime.audience.find((candidate) => sameBytes(candidate.publicKey, ownText));
   if (entry === undefined) throw new DimeError("not-in-audience", "this key is not in the DIME audience");
@@ -419,7 +437,8 @@ function unwrapDek(header: DimeHeader, privateKey: Uint8Array, ownPublicKey: Uin
   } catch (cause) {
     throw new DimeError("bad-key-tag", "the audience entry's ephemeral key is not a secp256k1 point", { cause });
   }
-  const { encKey, macKey } = wrapKeys(ecdhSharedSecret(privateKey, ephemeral, ownPublicKey));
+  const agree = () => ecdhSharedSecret(privateKey, ephemeral, ownPublicKey);
+  const { encKey, macKey } = wrapKeys(keyCache?.shared(ownPublicKey, ephemeral, agree) ?? agree());
   try {
     const expectedTag = aesBlob(encKey, ZERO_IV, macKey);
     if (!equalBytes(decodeField(entry.tag, "tag"), expectedTag)) {

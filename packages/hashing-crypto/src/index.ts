@@ -75,7 +75,7 @@ export {
   uuidFromBytes,
   uuidToBytes,
 } from "./dime-format.js";
-export { createDimeKeyCache, DimeKeyCache, type DimeKeyCacheOptions } from "./dime-key-cache.js";
+export { createDimeKeyCache, type DimeKeyCache, type DimeKeyCacheOptions } from "./dime-key-cache.js";
 export {
   type DimeAudience,
   type DimeAuditFields,

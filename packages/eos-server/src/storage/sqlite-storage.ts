@@ -219,8 +219,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   function insertObject(object: NewObject): PutObjectResult {
     const uniqueKey = uniqueKeyOf(object.hash, object.owner, object.audience);
     const existing = sql(`SELECT ${objectColumns} FROM objects WHERE unique_key = ?`).get(uniqueKey);
-    if (existing !== undefined)
-      return object.replace ? replaceObject(rowToObject(existing), object) : unchanged(existing);
+    if (existing !== undefined) {
+      if (!object.replace || holdsSame(existing.uuid as string, object)) return unchanged(existing);
+      return replaceObject(rowToObject(existing), object);
+    }
     const now = Date.now();
     const uuid = randomUUID();
     sql(
@@ -278,9 +280,26 @@ export function createSqliteStorage(options: SqliteStorageOptions): ObjectStorag
   }
 
   /**
-   * The owner stored (hash, audience) again: the new DIME takes the old one's place under the same
-   * uuid (an upload that failed verification is repaired by putting it again), with no new mail, and
-   * its pushes to remote stores are queued again so that they get the new bytes too.
+   * Whether the stored object already holds exactly these DIME bytes (the same container, header
+   * with its signature, and payload; a payload file is named by its content's hash). Storing them
+   * again would change nothing: this is how the replica of mail that was also put straight into
+   * this store arrives, and how a retried Put does.
+   */
+  function holdsSame(uuid: string, object: NewObject): boolean {
+    const row = sql("SELECT dime_uuid, header, body, blob FROM objects WHERE uuid = ?").get(uuid);
+    if (row === undefined || row.dime_uuid !== object.dimeUuid) return false;
+    if (!Buffer.from(row.header as Uint8Array).equals(object.header)) return false;
+    return object.body.kind === "blob"
+      ? row.blob === object.body.name
+      : row.blob === null &&
+          Buffer.from((row.body as Uint8Array | null) ?? new Uint8Array(0)).equals(object.body.bytes);
+  }
+
+  /**
+   * The owner stored (hash, audience) again with other bytes: the new DIME takes the old one's
+   * place under the same uuid (an upload that failed verification is repaired by putting it again),
+   * with no new mail, and its pushes to remote stores are queued again so that they get the new
+   * bytes too.
    */
   function replaceObject(previous: StoredObject, object: NewObject): PutObjectResult {
     const now = Date.now();

@@ -1,7 +1,7 @@
 // The invoker's check of a counterparty's answer (upstream checks none of this): the answer's
 // contract must be byte for byte the invoker's executed contract, every signature in it must
-// verify over those bytes and belong to a party whose signature is still awaited, and the mail
-// must come from that party's encryption key.
+// verify over those bytes and belong to a party whose signature is still awaited (a recital or an
+// owner of the scope), and the mail must come from that party's encryption key.
 
 import { clone, fromBinary } from "@bufbuild/protobuf";
 import { publicKeyToAddress, verify } from "@p8e/hashing-crypto";
@@ -24,11 +24,16 @@ export type AnswerVerdict =
     }
   | { readonly ok: false; readonly reason: string; readonly signer?: string };
 
+/**
+ * Checks an answer against the invoker's record. `encryptionKeyOf` gives a signer's encryption key
+ * from the directory, for a scope owner that is not a recital (a recital names its own).
+ */
 export function checkAnswer(
   record: EnvelopeRecord,
   answer: Envelope,
   sender: Uint8Array | undefined,
   prefix: string,
+  encryptionKeyOf: (address: string) => Uint8Array | undefined = () => undefined,
 ): AnswerVerdict {
   if (record.result === undefined) return { ok: false, reason: "the execution has no result to merge into" };
   const ours = fromBinary(EnvelopeSchema, record.result);
@@ -53,8 +58,8 @@ export function checkAnswer(
     if (!awaited.has(address))
       return { ok: false, reason: `${address} is not a party whose signature is awaited`, signer: address };
     const recital = ours.contract!.recitals.find((r) => sameKey(r.signer?.signingPublicKey?.publicKeyBytes, key));
-    const expectedSender = recital?.signer?.encryptionPublicKey?.publicKeyBytes;
-    if (expectedSender !== undefined && !sameKey(expectedSender, sender)) {
+    const expectedSender = recital?.signer?.encryptionPublicKey?.publicKeyBytes ?? encryptionKeyOf(address);
+    if (expectedSender === undefined || !sameKey(expectedSender, sender)) {
       return { ok: false, reason: `the answer signed by ${address} was not sent by that party's key`, signer: address };
     }
     merged.signatures.push(signature);

@@ -6,6 +6,7 @@ import { type AuthzGrantView, authzGrantMsgs, authzMsgTypeUrls } from "@p8e/memo
 import { type Envelope, EnvelopeError_Type, MetadataAddress } from "@p8e/spec-model";
 import { isEngineError } from "../errors.js";
 import type { ExecutionResult } from "../execution/execution-result.js";
+import { snapshotScope } from "../execution/snapshot.js";
 import { sameKey } from "../parties.js";
 import type { EnvelopeRecord } from "./envelope-store.js";
 import { errorTypes, type FlowContext } from "./flow-context.js";
@@ -58,11 +59,11 @@ export function createCounterparty(ctx: FlowContext, retryWhenStored: RetryWhenS
       await mail.reject("FRAGMENT_REQUEST was not sent by the contract's invoker");
       return;
     }
-    const ours = contract.recitals.some((r) =>
+    const recital = contract.recitals.some((r) =>
       sameKey(r.signer?.signingPublicKey?.publicKeyBytes, engine.keys.signing),
     );
-    if (!ours) {
-      await mail.reject("FRAGMENT_REQUEST names this party in no recital");
+    if (!recital && !(await ownsScope(input))) {
+      await mail.reject("FRAGMENT_REQUEST names this party in no recital, and it owns no such scope");
       return;
     }
     await queue.run(executionUuid, async () => {
@@ -101,6 +102,16 @@ export function createCounterparty(ctx: FlowContext, retryWhenStored: RetryWhenS
       await decide(record);
       await acked;
     });
+  }
+
+  /**
+   * Whether this party owns the scope a request was packaged on: the request's snapshot names it
+   * an owner, and so does the chain (the snapshot is the invoker's word).
+   */
+  async function ownsScope(input: Envelope): Promise<boolean> {
+    if (!(snapshotScope(input)?.owners ?? []).some((owner) => owner.address === engine.address)) return false;
+    const onChain = await memorializer.query.scope(MetadataAddress.forScope(input.ref!.scopeUuid!.value));
+    return (onChain?.scope?.owners ?? []).some((owner) => owner.address === engine.address);
   }
 
   async function decide(record: EnvelopeRecord): Promise<void> {

@@ -11,6 +11,7 @@ import {
   MetadataAddress,
 } from "@p8e/spec-model";
 import { EngineError } from "../errors.js";
+import { snapshotScope } from "../execution/snapshot.js";
 import { uniqueKeys } from "../parties.js";
 import type { AnswerRecord, EnvelopeRecord, EnvelopeStatus } from "./envelope-store.js";
 import type { ApprovalPolicy, EnvelopeState, PartyOptions } from "./party-api.js";
@@ -83,13 +84,21 @@ export function createFlowContext(options: PartyOptions, events: EventChannel<En
     return record;
   }
 
-  /** Everyone an envelope concerns besides this party: recitals and scope owners, by encryption key. */
+  /**
+   * Everyone an envelope concerns besides this party, by encryption key: its recitals, and the
+   * owners of the scope it was packaged on (from the directory; packaging refuses an owner whose
+   * keys are unknown). An owner that is not a recital must sign as well.
+   */
   function otherParties(envelope: Envelope): Uint8Array[] {
-    const keys = (envelope.contract?.recitals ?? []).flatMap((r) => {
+    const recitals = (envelope.contract?.recitals ?? []).flatMap((r) => {
       const key = r.signer?.encryptionPublicKey?.publicKeyBytes;
       return key === undefined || key.length === 0 ? [] : [key];
     });
-    return uniqueKeys(keys, engine.keys.encryption);
+    const owners = (snapshotScope(envelope)?.owners ?? []).flatMap((owner) => {
+      const keys = engine.partyKeys(owner.address);
+      return keys === undefined ? [] : [keys.encryption];
+    });
+    return uniqueKeys([...recitals, ...owners], engine.keys.encryption);
   }
 
   async function mailError(

@@ -89,7 +89,13 @@ export function createInvoker(ctx: FlowContext) {
       if (record === undefined || record.side !== "invoker") {
         await refuse("no execution of ours has this UUID");
       } else {
-        const verdict = checkAnswer(record, answer, mail.sender, engine.address.slice(0, 2));
+        const verdict = checkAnswer(
+          record,
+          answer,
+          mail.sender,
+          engine.address.slice(0, 2),
+          (address) => engine.partyKeys(address)?.encryption,
+        );
         if (!verdict.ok) {
           await refuse(verdict.reason, verdict.signer);
         } else if (record.status !== "FRAGMENT") {

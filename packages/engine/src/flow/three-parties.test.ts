@@ -1,10 +1,19 @@
-import { StringValueSchema } from "@bufbuild/protobuf/wkt";
+import { clone, create, toBinary } from "@bufbuild/protobuf";
+import { anyPack, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { PartyType } from "@p8e/contract-annotations";
 import { bundleContract } from "@p8e/contract-annotations/bundle";
+import { EnvelopeSchema } from "@p8e/spec-model";
+import { ScopeResponseSchema } from "@p8e/spec-model/metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { input } from "../session/session-options.js";
-import { DealScopeSpecification, dealScopeSpecUuid, SyndicateContract } from "../testdata/deal-contracts.js";
+import {
+  DealContract,
+  DealScopeSpecification,
+  dealScopeSpecUuid,
+  SyndicateContract,
+} from "../testdata/deal-contracts.js";
 import { dealEntry } from "../testdata/entries.js";
+import { eventually } from "../testdata/eventually.js";
 import { createTestEnvironment, type TestEnvironment } from "../testing/index.js";
 
 let env: TestEnvironment;
@@ -20,6 +29,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
+
+/** Polls the party's envelope until it is COMPLETE or ERROR (or 20 s pass). */
+async function settled(party: string, executionUuid: string) {
+  const deadline = Date.now() + 20_000;
+  let current = (await env.party(party).flow.get(executionUuid))!;
+  while (current.status !== "COMPLETE" && current.status !== "ERROR" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    current = (await env.party(party).flow.get(executionUuid))!;
+  }
+  return current;
+}
 
 describe("Party with three parties", { timeout: 60_000 }, () => {
   it("gathers both counterparties' signatures and memorializes", async () => {
@@ -53,5 +73,79 @@ describe("Party with three parties", { timeout: 60_000 }, () => {
     expect(signers.sort()).toEqual([servicer!.address, investor!.address].sort());
     expect(current.result?.signatures).toHaveLength(3);
     expect((await originator!.engine.verify(current.scope)).verified).toBe(true);
+  });
+
+  it("asks a scope owner who is not a recital of the next contract to sign it too", async () => {
+    const bundle = await bundleContract(dealEntry);
+    const syndicate = await env.publish({
+      contract: SyndicateContract,
+      bundle,
+      scopeSpecifications: [DealScopeSpecification],
+    });
+    const deal = await env.publish({ contract: DealContract, bundle, scopeSpecifications: [DealScopeSpecification] });
+    const [originator, servicer, investor] = ["originator", "servicer", "investor"].map((n) => env.party(n));
+    // The scope is made with all three as recitals, so all three own it.
+    const first = await originator!.flow.invoke({
+      spec: syndicate.specHash,
+      scopeSpecUuid: dealScopeSpecUuid,
+      participants: [
+        originator!.participant(PartyType.ORIGINATOR),
+        servicer!.participant(PartyType.SERVICER),
+        investor!.participant(PartyType.INVESTOR),
+      ],
+      inputs: { deal: input(StringValueSchema, { value: "syndicated 2000" }) },
+    });
+    const made = await settled("originator", first.executionUuid);
+    expect([made.status, made.error]).toEqual(["COMPLETE", undefined]);
+    // The next contract names only the originator and the servicer; the investor still owns the scope.
+    const second = await originator!.flow.invoke({
+      spec: deal.specHash,
+      scope: made.scope,
+      participants: [originator!.participant(PartyType.ORIGINATOR), servicer!.participant(PartyType.SERVICER)],
+      inputs: { deal: input(StringValueSchema, { value: "repriced" }) },
+    });
+    const done = await settled("originator", second.executionUuid);
+    expect([done.status, done.error]).toEqual(["COMPLETE", undefined]);
+    expect(done.result?.contract?.recitals).toHaveLength(2);
+    const signers = (await originator!.flow.answers(second.executionUuid))
+      .filter((a) => a.accepted)
+      .map((a) => a.signer);
+    expect(signers.sort()).toEqual([servicer!.address, investor!.address].sort());
+    expect((await investor!.flow.get(second.executionUuid))?.side).toBe("counterparty");
+    expect((await originator!.engine.verify(done.scope)).verified).toBe(true);
+  });
+
+  it("refuses a request whose scope snapshot falsely names this party an owner", async () => {
+    const deal = await env.publish({
+      contract: DealContract,
+      bundle: await bundleContract(dealEntry),
+      scopeSpecifications: [DealScopeSpecification],
+    });
+    const [originator, servicer, investor] = ["originator", "servicer", "investor"].map((n) => env.party(n));
+    const state = await originator!.flow.invoke({
+      spec: deal.specHash,
+      scopeSpecUuid: dealScopeSpecUuid,
+      participants: [originator!.participant(PartyType.ORIGINATOR), servicer!.participant(PartyType.SERVICER)],
+      inputs: { deal: input(StringValueSchema, { value: "not the investor's" }) },
+    });
+    const made = await settled("originator", state.executionUuid);
+    expect(made.status).toBe("COMPLETE");
+    // The originator asks the investor to sign for that scope, with a snapshot that says the investor owns it.
+    const forged = clone(EnvelopeSchema, made.input);
+    forged.executionUuid!.value = crypto.randomUUID();
+    forged.scope = anyPack(
+      ScopeResponseSchema,
+      create(ScopeResponseSchema, { scope: { scope: { owners: [{ address: investor!.address }] } } }),
+    );
+    await originator!.eos.sendMail(toBinary(EnvelopeSchema, forged), {
+      type: "FRAGMENT_REQUEST",
+      to: [investor!.keys.encryption.publicKey],
+    });
+    const dead = await eventually(async () => {
+      const items = await investor!.eos.deadMail();
+      return items.length > 0 ? items : undefined;
+    }, "the forged request to be set aside");
+    expect(dead[0]!.reason).toBe("FRAGMENT_REQUEST names this party in no recital, and it owns no such scope");
+    expect(await investor!.flow.get(forged.executionUuid!.value)).toBeUndefined();
   });
 });

@@ -41,6 +41,15 @@ async function settled(party: string, executionUuid: string) {
   return current;
 }
 
+/** All three parties in their roles. */
+function everyone() {
+  return [
+    env.party("originator").participant(PartyType.ORIGINATOR),
+    env.party("servicer").participant(PartyType.SERVICER),
+    env.party("investor").participant(PartyType.INVESTOR),
+  ];
+}
+
 describe("Party with three parties", { timeout: 60_000 }, () => {
   it("gathers both counterparties' signatures and memorializes", async () => {
     const { specHash } = await env.publish({
@@ -52,19 +61,10 @@ describe("Party with three parties", { timeout: 60_000 }, () => {
     const state = await originator!.flow.invoke({
       spec: specHash,
       scopeSpecUuid: dealScopeSpecUuid,
-      participants: [
-        originator!.participant(PartyType.ORIGINATOR),
-        servicer!.participant(PartyType.SERVICER),
-        investor!.participant(PartyType.INVESTOR),
-      ],
+      participants: everyone(),
       inputs: { deal: input(StringValueSchema, { value: "syndicated 1000" }) },
     });
-    const deadline = Date.now() + 20_000;
-    let current = state;
-    while (current.status !== "COMPLETE" && current.status !== "ERROR" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      current = (await originator!.flow.get(state.executionUuid))!;
-    }
+    const current = await settled("originator", state.executionUuid);
     expect(current.error).toBeUndefined();
     expect(current.status).toBe("COMPLETE");
     const signers = (await originator!.flow.answers(state.executionUuid))
@@ -88,11 +88,7 @@ describe("Party with three parties", { timeout: 60_000 }, () => {
     const first = await originator!.flow.invoke({
       spec: syndicate.specHash,
       scopeSpecUuid: dealScopeSpecUuid,
-      participants: [
-        originator!.participant(PartyType.ORIGINATOR),
-        servicer!.participant(PartyType.SERVICER),
-        investor!.participant(PartyType.INVESTOR),
-      ],
+      participants: everyone(),
       inputs: { deal: input(StringValueSchema, { value: "syndicated 2000" }) },
     });
     const made = await settled("originator", first.executionUuid);

@@ -6,7 +6,6 @@ import { type AuthzGrantView, authzGrantMsgs, authzMsgTypeUrls } from "@p8e/memo
 import { type Envelope, EnvelopeError_Type, MetadataAddress } from "@p8e/spec-model";
 import { isEngineError } from "../errors.js";
 import type { ExecutionResult } from "../execution/execution-result.js";
-import { snapshotScope } from "../execution/snapshot.js";
 import { sameKey } from "../parties.js";
 import type { EnvelopeRecord } from "./envelope-store.js";
 import { errorTypes, type FlowContext } from "./flow-context.js";
@@ -33,6 +32,7 @@ export function createCounterparty(ctx: FlowContext, retryWhenStored: RetryWhenS
     save,
     fail,
     mailError,
+    scopeOwners,
   } = ctx;
 
   async function onRequest(mail: ReceivedMail): Promise<void> {
@@ -109,7 +109,7 @@ export function createCounterparty(ctx: FlowContext, retryWhenStored: RetryWhenS
    * an owner, and so does the chain (the snapshot is the invoker's word).
    */
   async function ownsScope(input: Envelope): Promise<boolean> {
-    if (!(snapshotScope(input)?.owners ?? []).some((owner) => owner.address === engine.address)) return false;
+    if (!scopeOwners(input).some((owner) => owner.address === engine.address)) return false;
     const onChain = await memorializer.query.scope(MetadataAddress.forScope(input.ref!.scopeUuid!.value));
     return (onChain?.scope?.owners ?? []).some((owner) => owner.address === engine.address);
   }

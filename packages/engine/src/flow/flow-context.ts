@@ -94,11 +94,23 @@ export function createFlowContext(options: PartyOptions, events: EventChannel<En
       const key = r.signer?.encryptionPublicKey?.publicKeyBytes;
       return key === undefined || key.length === 0 ? [] : [key];
     });
-    const owners = (snapshotScope(envelope)?.owners ?? []).flatMap((owner) => {
+    const owners = scopeOwners(envelope).flatMap((owner) => {
       const keys = engine.partyKeys(owner.address);
       return keys === undefined ? [] : [keys.encryption];
     });
     return uniqueKeys([...recitals, ...owners], engine.keys.encryption);
+  }
+
+  /**
+   * The owners of the scope an envelope was packaged on, as its snapshot names them; none for a new
+   * scope, or for a snapshot that is not a ScopeResponse (a malformed request is refused elsewhere).
+   */
+  function scopeOwners(envelope: Envelope): readonly { readonly address: string }[] {
+    try {
+      return snapshotScope(envelope)?.owners ?? [];
+    } catch {
+      return [];
+    }
   }
 
   async function mailError(
@@ -139,6 +151,7 @@ export function createFlowContext(options: PartyOptions, events: EventChannel<En
     stateOf,
     save,
     required,
+    scopeOwners,
     otherParties,
     mailError,
     fail,

@@ -137,11 +137,24 @@ describe("Party with three parties", { timeout: 60_000 }, () => {
       type: "FRAGMENT_REQUEST",
       to: [investor!.keys.encryption.publicKey],
     });
+    // And one whose snapshot is not a ScopeResponse at all.
+    const garbled = clone(EnvelopeSchema, forged);
+    garbled.executionUuid!.value = crypto.randomUUID();
+    garbled.scope = {
+      $typeName: "google.protobuf.Any",
+      typeUrl: "type.googleapis.com/x.Y",
+      value: new Uint8Array([0xff]),
+    };
+    await originator!.eos.sendMail(toBinary(EnvelopeSchema, garbled), {
+      type: "FRAGMENT_REQUEST",
+      to: [investor!.keys.encryption.publicKey],
+    });
     const dead = await eventually(async () => {
       const items = await investor!.eos.deadMail();
-      return items.length > 0 ? items : undefined;
-    }, "the forged request to be set aside");
-    expect(dead[0]!.reason).toBe("FRAGMENT_REQUEST names this party in no recital, and it owns no such scope");
+      return items.length >= 2 ? items : undefined;
+    }, "both forged requests to be set aside");
+    for (const item of dead)
+      expect(item.reason).toBe("FRAGMENT_REQUEST names this party in no recital, and it owns no such scope");
     expect(await investor!.flow.get(forged.executionUuid!.value)).toBeUndefined();
   });
 });

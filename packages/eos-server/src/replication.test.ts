@@ -20,6 +20,17 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
 });
 
+/** Store B, which accepts replicas from a store holding `aNode` only, with Bob registered there. */
+async function storeForBob() {
+  const aNode = generateKeyPair();
+  const b = await startTestServer({ trustedPeers: [aNode.publicKey] });
+  servers.push(b);
+  const bob = newParty(b.server.url);
+  parties.push(bob);
+  await bob.client.registerKey(bob.keys.publicKey);
+  return { aNode, b, bob };
+}
+
 describe("backoffDelay()", () => {
   it("doubles from the minimum, caps at the maximum and jitters within 50–100 %", () => {
     expect(backoffDelay(0, 100, 10_000, () => 1)).toBe(100);
@@ -109,12 +120,7 @@ describe("replication", () => {
   });
 
   it("pushes the next object while the previous push is still being recorded", async () => {
-    const aNode = generateKeyPair();
-    const b = await startTestServer({ trustedPeers: [aNode.publicKey] });
-    servers.push(b);
-    const bob = newParty(b.server.url);
-    parties.push(bob);
-    await bob.client.registerKey(bob.keys.publicKey);
+    const { aNode, b, bob } = await storeForBob();
 
     // A's storage holds back the record of its first push until released.
     const dir = tempDir();
@@ -183,12 +189,7 @@ describe("replication", () => {
 
   it("catches up within seconds when a store that was down comes back, however long its backoff grew", async () => {
     // A backoff of 30-60 s from the first failure: only the probe can bring the push forward.
-    const aNode = generateKeyPair();
-    const b = await startTestServer({ trustedPeers: [aNode.publicKey] });
-    servers.push(b);
-    const bob = newParty(b.server.url);
-    parties.push(bob);
-    await bob.client.registerKey(bob.keys.publicKey);
+    const { aNode, b, bob } = await storeForBob();
     const bPort = b.server.port;
     await b.server.close();
 
